@@ -1,0 +1,1 @@
+"""networkx graphs built from papers, their entities and their citations."""

@@ -1,0 +1,123 @@
+"""User-tunable settings, read from one optional TOML file (``--config kg.toml``).
+
+Every field below is documented with its default; ``kg.toml.example`` at the
+repository root lists them all. Unknown keys are an error, so a typo never
+silently falls back to a default.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, fields, is_dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from kg.errors import ConfigError
+
+__all__ = ["Settings", "load_settings"]
+
+
+@dataclass(frozen=True)
+class ExtractSettings:
+    #: Worker processes for spaCy's ``nlp.pipe`` (1 = in-process).
+    n_process: int = 1
+    #: Documents per batch handed to ``nlp.pipe``.
+    batch_size: int = 256
+    #: Mentions scoring below this are dropped.
+    min_score: float = 0.5
+    #: Use the trained NER component when the pipeline ships one.
+    use_ner: bool = True
+
+
+@dataclass(frozen=True)
+class GraphSettings:
+    #: Neighbours kept per paper in the shares-entities graph.
+    top_k: int = 10
+    #: Minimum edge weight (sum of shared entities' IDF) for a shares-entities edge.
+    min_weight: float = 3.0
+    #: An entity found in more than this share of papers is a hub: it never links papers alone.
+    hub_share: float = 0.05
+    #: Minimum papers two entities must share to get a co-occurrence edge.
+    min_cooccurrence: int = 2
+    #: Seed for Louvain communities, so the same input gives the same communities.
+    seed: int = 42
+    #: Louvain resolution (higher = more, smaller communities).
+    resolution: float = 1.0
+
+
+@dataclass(frozen=True)
+class HtmlSettings:
+    #: Largest number of nodes drawn on one page; bigger graphs keep their most central nodes.
+    max_nodes: int = 5000
+    #: Largest number of edges drawn on one page.
+    max_edges: int = 20000
+
+
+@dataclass(frozen=True)
+class QuerySettings:
+    #: A SPARQL query running longer than this many seconds is stopped.
+    timeout: float = 30.0
+    #: Default port of ``kg serve``.
+    port: int = 8000
+
+
+@dataclass(frozen=True)
+class LookupSettings:
+    #: Fuzzy matches scoring below this (0-100) are not offered.
+    min_fuzzy_score: float = 80.0
+    #: Suggestions printed for an unknown name.
+    suggestions: int = 5
+    #: Co-occurring entities listed per match.
+    co_occurring: int = 10
+
+
+@dataclass(frozen=True)
+class Settings:
+    extract: ExtractSettings = field(default_factory=ExtractSettings)
+    graph: GraphSettings = field(default_factory=GraphSettings)
+    html: HtmlSettings = field(default_factory=HtmlSettings)
+    query: QuerySettings = field(default_factory=QuerySettings)
+    lookup: LookupSettings = field(default_factory=LookupSettings)
+
+
+def _apply(obj: Any, values: dict[str, Any], where: str) -> Any:
+    known = {f.name: f for f in fields(obj)}
+    changes: dict[str, Any] = {}
+    for key, value in values.items():
+        if key not in known:
+            raise ConfigError(
+                f"{where}: unknown setting '{key}'; known settings are {', '.join(sorted(known))}"
+            )
+        current = getattr(obj, key)
+        if is_dataclass(current):
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where}: '{key}' must be a table like [{key}]")
+            changes[key] = _apply(current, value, f"{where} [{key}]")
+            continue
+        expected = type(current)
+        if expected is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            raise ConfigError(
+                f"{where}: '{key}' must be {expected.__name__}, got {value!r}; fix the value in the file"
+            )
+        changes[key] = value
+    return replace(obj, **changes)
+
+
+def load_settings(path: Path | str | None = None, **overrides: dict[str, Any]) -> Settings:
+    """Defaults, updated from the TOML file at ``path`` and then from ``overrides``
+    (section name -> {key: value})."""
+    settings = Settings()
+    if path is not None:
+        path = Path(path)
+        try:
+            values = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"{path}: settings file not found; pass an existing file to --config") from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: not valid TOML ({exc}); fix the file or leave out --config") from None
+        settings = _apply(settings, values, str(path))
+    if overrides:
+        settings = _apply(settings, {k: v for k, v in overrides.items() if v}, "command line")
+    return settings
