@@ -43,22 +43,26 @@ def build_folder(
     failed or interrupted build leaves the previous one intact. Returns the summary
     also written to ``out/report.json``.
     """
-    from kg.extract import extract_corpus, write_mentions_jsonl
-    from kg.graph.build import build_graphs
-    from kg.graph.io import write_graph_exports
+    # Each stage is imported only when reached, so bad input fails fast, before spaCy loads.
     from kg.io.read import SAMPLE_PATH, read_inputs
     from kg.io.write import atomic_open, replace_folder
-    from kg.lookups import write_index
-    from kg.rdf.export import write_rdf
-    from kg.viz.html import write_pages
 
     clock = _StageClock()
     corpus = read_inputs(list(inputs) or [SAMPLE_PATH], input_format=input_format, progress=progress)
     clock.lap("read")
+    from kg.extract import extract_corpus, write_mentions_jsonl
+
     extraction = extract_corpus(corpus.papers, settings=settings.extract, progress=progress)
     clock.lap("extract")
+    from kg.graph.build import build_graphs
+
     bundle = build_graphs(corpus, extraction, settings=settings.graph)
     clock.lap("link")
+
+    from kg.graph.io import write_graph_exports
+    from kg.lookups import write_index
+    from kg.rdf.export import write_rdf
+    from kg.viz.html import write_pages
 
     summary = _summary(bundle)
     with replace_folder(out) as folder:
