@@ -121,3 +121,50 @@ def load_settings(path: Path | str | None = None, **overrides: dict[str, Any]) -
     if overrides:
         settings = _apply(settings, {k: v for k, v in overrides.items() if v}, "command line")
     return settings
+
+
+def render_example() -> str:
+    """The text of ``kg.toml.example``: every setting with its ``#:`` comment and default.
+
+    Run ``python -m kg.settings > kg.toml.example`` after adding a setting.
+    """
+    import ast
+    import inspect
+    import sys
+    from dataclasses import asdict
+
+    module = sys.modules[__name__]
+    source = inspect.getsource(module).splitlines()
+    defaults = asdict(Settings())
+    lines = [
+        "# Settings of kg, with their defaults. Copy to kg.toml, keep the lines you change,",
+        "# and pass it with --config kg.toml to any command.",
+    ]
+    for section in fields(Settings):
+        cls = type(getattr(Settings(), section.name))
+        node = next(n for n in ast.parse(inspect.getsource(cls)).body if isinstance(n, ast.ClassDef))
+        offset = inspect.getsourcelines(cls)[1] - 1
+        lines += ["", f"[{section.name}]"]
+        for statement in node.body:
+            if not isinstance(statement, ast.AnnAssign):
+                continue
+            row = offset + statement.lineno - 2
+            comments = []
+            while source[row].strip().startswith("#:"):
+                comments.insert(0, "# " + source[row].strip()[2:].strip())
+                row -= 1
+            name = statement.target.id
+            lines += comments + [f"{name} = {_toml_value(defaults[section.name][name])}"]
+    return "\n".join(lines) + "\n"
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return repr(value)
+
+
+if __name__ == "__main__":
+    print(render_example(), end="")
