@@ -107,13 +107,13 @@ def query(
     config: ConfigOption = None,
 ) -> None:
     """Run SPARQL over the built graph."""
+    if not query_text and not list_queries:
+        raise KGError("kg query: give a query name, a .rq file or SPARQL text; `kg query --list` shows the names")
     from kg.rdf.query import format_query_list, run_query_command
 
     if list_queries:
         typer.echo(format_query_list())
         return
-    if not query_text:
-        raise KGError("kg query: give a query name, a .rq file or SPARQL text; `kg query --list` shows the names")
     text = run_query_command(query_text, out, params=param or [], result_format=result_format.value, settings=_settings(config))
     sys.stdout.write(text)
 
@@ -163,22 +163,7 @@ def formats() -> None:
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``kg`` console script and ``python -m kg``."""
     try:
-        app(args=argv, standalone_mode=False)
+        app(args=argv, prog_name="kg")
     except KGError as exc:
         typer.echo(f"kg: error: {exc}", err=True)
         raise SystemExit(2) from None
-    except typer.Exit as exc:
-        raise SystemExit(exc.exit_code) from None
-    except typer.Abort:
-        typer.echo("kg: aborted", err=True)
-        raise SystemExit(130) from None
-    except KeyboardInterrupt:
-        typer.echo("kg: interrupted", err=True)
-        raise SystemExit(130) from None
-    except (typer.BadParameter, Exception) as exc:  # click usage errors carry their own message
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            raise SystemExit(exc.exit_code) from None
-        raise
