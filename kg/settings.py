@@ -51,6 +51,10 @@ class HtmlSettings:
     max_nodes: int = 5000
     #: Largest number of edges drawn on one page.
     max_edges: int = 20000
+    #: Steps of the force-directed layout computed in Python (more = tidier, slower).
+    layout_iterations: int = 60
+    #: Seed of the layout's random start, so a rebuild draws the same picture.
+    layout_seed: int = 42
 
 
 @dataclass(frozen=True)
