@@ -37,8 +37,14 @@ class GraphSettings:
     min_weight: float = 3.0
     #: An entity found in more than this share of papers is a hub: it never links papers alone.
     hub_share: float = 0.05
+    #: ...but an entity in this many papers or fewer is never a hub (small corpora have few papers).
+    hub_min_papers: int = 10
     #: Minimum papers two entities must share to get a co-occurrence edge.
     min_cooccurrence: int = 2
+    #: Co-occurring entities kept per entity (strongest first).
+    cooccurrence_top_k: int = 20
+    #: Inferred citations (refersTo) below this confidence are dropped.
+    min_inferred_confidence: float = 0.1
     #: Seed for Louvain communities, so the same input gives the same communities.
     seed: int = 42
     #: Louvain resolution (higher = more, smaller communities).

@@ -1,0 +1,254 @@
+"""Papers that share entities, and entities that share papers, with sparse matrices.
+
+Both graphs start from one binary paper x entity incidence matrix ``X``. The
+shares-entities weight of two papers is ``X W X^T`` with ``W`` the diagonal of
+entity IDFs, computed a block of rows at a time so memory stays bounded however
+many papers there are; only each paper's ``top_k`` neighbours survive a block.
+Hub entities (in too large a share of papers, or marked ``broad`` by the
+extractor) are left out of the product, so they can never create an edge.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Mapping, Sequence
+
+import networkx as nx
+import numpy as np
+import scipy.sparse as sp
+
+from kg.settings import GraphSettings
+from kg.types import Entity, Mention
+
+__all__ = ["EntityIndex", "paper_entity_sets", "entity_index", "shares_graph", "cooccurrence_graph", "idf_of"]
+
+#: Upper bound on candidate pairs materialised per block of the sparse product (memory bound).
+_BLOCK_PAIRS = 4_000_000
+
+
+@dataclass(slots=True)
+class EntityIndex:
+    """The paper x entity incidence matrix and the statistics derived from it.
+
+    Attributes
+    ----------
+    papers : list of str
+        Row order: paper ids with at least one entity.
+    entities : list of str
+        Column order: entity ids.
+    matrix : scipy.sparse.csr_matrix
+        ``matrix[i, j] == 1`` when paper ``i`` names entity ``j`` (or a size variant of it).
+    df : numpy.ndarray
+        Papers naming each entity.
+    idf : numpy.ndarray
+        ``ln((1 + N) / (1 + df)) + 1`` with ``N`` = ``n_documents``.
+    hub : numpy.ndarray of bool
+        Entities that never link papers on their own.
+    n_documents : int
+        Papers the frequencies are counted against.
+    """
+
+    papers: list[str]
+    entities: list[str]
+    matrix: sp.csr_matrix
+    df: np.ndarray
+    idf: np.ndarray
+    hub: np.ndarray
+    n_documents: int
+
+    def column(self) -> dict[str, int]:
+        """Map entity id -> column number."""
+        return {e: i for i, e in enumerate(self.entities)}
+
+
+def paper_entity_sets(
+    mentions: Mapping[str, Sequence[Mention]], entities: Mapping[str, Entity]
+) -> dict[str, set[str]]:
+    """Entity ids each paper names, each size variant also counting as its family.
+
+    A paper naming ``Qwen2.5-Math-Instruct-7B`` also names the family
+    ``Qwen2.5-Math-Instruct``, so two papers using different sizes share it.
+    """
+    sets: dict[str, set[str]] = {}
+    for paper_id, paper_mentions in mentions.items():
+        names: set[str] = set()
+        for mention in paper_mentions:
+            names.add(mention.entity_id)
+            parent = entities.get(mention.entity_id)
+            parent_id = parent.parent if parent is not None else None
+            if parent_id and parent_id in entities:
+                names.add(parent_id)
+        if names:
+            sets[paper_id] = names
+    return sets
+
+
+def entity_index(
+    entity_sets: Mapping[str, Iterable[str]],
+    entities: Mapping[str, Entity],
+    *,
+    n_documents: int,
+    settings: GraphSettings,
+) -> EntityIndex:
+    """Build the incidence matrix, document frequencies, IDFs and the hub mask.
+
+    Parameters
+    ----------
+    entity_sets : mapping
+        Paper id -> entity ids it names (see :func:`paper_entity_sets`).
+    entities : mapping
+        Entity id -> :class:`~kg.types.Entity` (for ``broad``).
+    n_documents : int
+        Papers in the corpus that could name entities; at least the rows here.
+    settings : GraphSettings
+        ``hub_share`` and ``hub_min_papers`` decide the hubs.
+    """
+    papers = sorted(entity_sets)
+    columns: dict[str, int] = {}
+    rows: list[int] = []
+    cols: list[int] = []
+    for row, paper_id in enumerate(papers):
+        for entity_id in sorted(entity_sets[paper_id]):
+            rows.append(row)
+            cols.append(columns.setdefault(entity_id, len(columns)))
+    names = list(columns)
+    data = np.ones(len(rows), dtype=np.float32)
+    matrix = sp.csr_matrix((data, (rows, cols)), shape=(len(papers), len(names)), dtype=np.float32)
+    matrix.sum_duplicates()
+    matrix.data[:] = 1.0
+    df = np.asarray((matrix > 0).sum(axis=0)).ravel().astype(np.int64)
+    n = max(n_documents, len(papers), 1)
+    idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
+    hub_floor = max(settings.hub_share * n, float(settings.hub_min_papers))
+    broad = np.array([bool(entities.get(e) and entities[e].broad) for e in names], dtype=bool)
+    hub = (df > hub_floor) | broad
+    return EntityIndex(papers, names, matrix, df, idf, hub, n)
+
+
+def _row_top(
+    indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, row: int, self_col: int, *, top_k: int, min_weight: float
+) -> tuple[np.ndarray, np.ndarray]:
+    lo, hi = indptr[row], indptr[row + 1]
+    cols, weights = indices[lo:hi], data[lo:hi]
+    keep = (cols != self_col) & (weights >= min_weight)
+    cols, weights = cols[keep], weights[keep]
+    if len(cols) > top_k:
+        # Heaviest first, ties broken by the lower paper index, so results never depend on sort stability.
+        order = np.lexsort((cols, -weights))[:top_k]
+        cols, weights = cols[order], weights[order]
+    return cols, weights
+
+
+def shares_graph(
+    index: EntityIndex,
+    entity_sets: Mapping[str, Iterable[str]],
+    *,
+    settings: GraphSettings,
+    block_pairs: int = _BLOCK_PAIRS,
+) -> nx.Graph:
+    """The undirected shares-entities graph of the papers in ``index``.
+
+    Edge ``weight`` is the sum of the IDFs of the non-hub entities both papers
+    name; ``shared`` lists those entities, most distinctive first. An edge is
+    kept when its weight reaches ``settings.min_weight`` and it is among the
+    ``settings.top_k`` heaviest edges of at least one of its two papers.
+
+    Parameters
+    ----------
+    index : EntityIndex
+        From :func:`entity_index`.
+    entity_sets : mapping
+        Paper id -> entity ids, as given to :func:`entity_index`.
+    settings : GraphSettings
+        ``top_k`` and ``min_weight``.
+    block_pairs : int
+        Bound on candidate pairs held in memory at once.
+
+    Returns
+    -------
+    networkx.Graph
+        Every paper of ``index`` is a node, linked or not.
+    """
+    graph = nx.Graph()
+    graph.add_nodes_from(index.papers)
+    if not index.papers or not index.entities:
+        return graph
+    # Hubs and entities of a single paper can never create an edge: drop their columns.
+    useful = (~index.hub) & (index.df >= 2)
+    cols = np.flatnonzero(useful)
+    x = index.matrix[:, cols].tocsr()
+    idf = index.idf[cols].astype(np.float64)
+    df = index.df[cols]
+    xw = x.multiply(idf[np.newaxis, :]).tocsr().astype(np.float64)
+    xt = x.T.tocsr().astype(np.float64)
+    # Each row's candidate pairs are at most the summed frequencies of its entities.
+    row_pairs = np.asarray(x.multiply(df[np.newaxis, :]).sum(axis=1)).ravel()
+    best: dict[tuple[int, int], float] = {}
+    n_rows = x.shape[0]
+    start = 0
+    while start < n_rows:
+        stop, pairs = start, 0.0
+        while stop < n_rows and (stop == start or pairs + row_pairs[stop] <= block_pairs):
+            pairs += row_pairs[stop]
+            stop += 1
+        block = (xw[start:stop] @ xt).tocsr()
+        block.sum_duplicates()
+        for offset in range(stop - start):
+            row = start + offset
+            nbrs, weights = _row_top(
+                block.indptr, block.indices, block.data, offset, row,
+                top_k=settings.top_k, min_weight=settings.min_weight,
+            )
+            for nbr, weight in zip(nbrs.tolist(), weights.tolist()):
+                best[(min(row, nbr), max(row, nbr))] = weight
+        start = stop
+    column = index.column()
+    rank = {e: (-index.idf[column[e]], e) for e in index.entities}
+    hub = {e for e, h in zip(index.entities, index.hub) if h}
+    for (a, b), weight in sorted(best.items()):
+        pa, pb = index.papers[a], index.papers[b]
+        shared = sorted((set(entity_sets[pa]) & set(entity_sets[pb])) - hub, key=rank.__getitem__)
+        graph.add_edge(pa, pb, weight=round(float(weight), 4), shared=shared)
+    return graph
+
+
+def cooccurrence_graph(index: EntityIndex, *, settings: GraphSettings) -> nx.Graph:
+    """Entities named together by at least ``settings.min_cooccurrence`` papers.
+
+    Edge ``papers`` counts the papers naming both; ``weight`` is that count
+    divided by the geometric mean of the two entities' paper counts (cosine of
+    their paper sets), so a hub named everywhere does not dominate every
+    entity's neighbours. Each entity keeps its ``settings.cooccurrence_top_k``
+    strongest edges (an edge survives when either end keeps it).
+    """
+    graph = nx.Graph()
+    graph.add_nodes_from(index.entities)
+    if not index.entities:
+        return graph
+    x = index.matrix
+    counts = (x.T @ x).tocsr()
+    counts.sum_duplicates()
+    df = index.df.astype(np.float64)
+    best: dict[tuple[int, int], tuple[float, int]] = {}
+    k = settings.cooccurrence_top_k
+    for row in range(counts.shape[0]):
+        lo, hi = counts.indptr[row], counts.indptr[row + 1]
+        cols, n = counts.indices[lo:hi], counts.data[lo:hi]
+        keep = (cols != row) & (n >= settings.min_cooccurrence)
+        cols, n = cols[keep], n[keep]
+        if not len(cols):
+            continue
+        weights = n / np.sqrt(df[row] * df[cols])
+        if len(cols) > k:
+            order = np.lexsort((cols, -weights))[:k]
+            cols, n, weights = cols[order], n[order], weights[order]
+        for col, count, weight in zip(cols.tolist(), n.tolist(), weights.tolist()):
+            best[(min(row, col), max(row, col))] = (weight, int(count))
+    for (a, b), (weight, count) in sorted(best.items()):
+        graph.add_edge(index.entities[a], index.entities[b], weight=round(float(weight), 4), papers=count)
+    return graph
+
+
+def idf_of(index: EntityIndex) -> dict[str, float]:
+    """Entity id -> IDF, for labelling communities and ranking."""
+    return {e: float(v) for e, v in zip(index.entities, index.idf)}
