@@ -1,0 +1,1 @@
+"""RDF: ontology terms, exports, the embedded SPARQL store, named queries and the endpoint."""

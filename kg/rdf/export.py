@@ -1,0 +1,436 @@
+"""Write the knowledge graph as RDF: Turtle, N-Triples, JSON-LD and the embedded SPARQL store.
+
+Triples are generated once, straight from the :class:`~kg.graph.model.GraphBundle`,
+as pyoxigraph terms, then streamed into pyoxigraph's serialisers and its bulk
+loader: building an rdflib ``Graph`` first costs several times more at a million
+triples (see ``benchmarks/bench_store.py``).
+
+Instance IRIs are stable across builds:
+
+- ``https://w3id.org/paperkg/id/paper/<paper id>`` (unsafe characters percent-encoded,
+  so ``doi:10.18653/v1/P18-1`` becomes ``doi:10.18653%2Fv1%2FP18-1``);
+- ``https://w3id.org/paperkg/id/entity/<slug>`` (the type is a triple, never part of the IRI);
+- mentions, overlaps, co-occurrences and inferred citations hang below the paper or
+  entity IRI (``.../paper/<id>/mention/abstract/10-15``), so no blank node is ever made;
+- the build run ``https://w3id.org/paperkg/id/run/<hash of the input>`` is the only node
+  holding a timestamp: two builds of the same input differ in that one literal.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import re
+import shutil
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+from urllib.parse import quote
+
+import pyoxigraph as ox
+
+import kg
+from kg.graph.model import GraphBundle
+from kg.io.write import atomic_open
+from kg.rdf.namespace import KG, PREFIXES
+
+__all__ = [
+    "ID_BASE", "PAPER_BASE", "ENTITY_BASE", "LABEL_CLASSES", "RDF_FILES", "STORE_DIR",
+    "paper_iri", "entity_iri", "graph_triples", "write_rdf",
+]
+
+#: Base of every instance IRI.
+ID_BASE = "https://w3id.org/paperkg/id/"
+PAPER_BASE = ID_BASE + "paper/"
+ENTITY_BASE = ID_BASE + "entity/"
+#: The RDF files a build writes, besides the store.
+RDF_FILES = {"kg.ttl": ox.RdfFormat.TURTLE, "kg.nt": ox.RdfFormat.N_TRIPLES, "kg.jsonld": ox.RdfFormat.JSON_LD}
+#: Folder of the persistent pyoxigraph store inside the build folder.
+STORE_DIR = "store"
+
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_OWL = "http://www.w3.org/2002/07/owl#"
+_DCT = "http://purl.org/dc/terms/"
+_SKOS = "http://www.w3.org/2004/02/skos/core#"
+_SCHEMA = "https://schema.org/"
+_PROV = "http://www.w3.org/ns/prov#"
+_FOAF = "http://xmlns.com/foaf/0.1/"
+
+#: Entity label (kg.types.LABELS) -> ontology class.
+LABEL_CLASSES = {"MODEL": KG.Model, "METHOD": KG.Method, "DATASET": KG.Dataset, "TASK": KG.Task, "METRIC": KG.Metric}
+
+# Characters kept as they are in an IRI path segment; the rest is percent-encoded.
+# ":" and "@" are legal in a segment and keep ids like arxiv:2409.12122 readable.
+_SAFE = ":@-._~!$&'()*+,;="
+#: Resolvable IRIs for the id schemes that have one (stated with owl:sameAs).
+_SAME_AS = {
+    "doi": "https://doi.org/{}",
+    "arxiv": "https://arxiv.org/abs/{}",
+    "acl": "https://aclanthology.org/{}",
+    "openalex": "https://openalex.org/{}",
+    "pmid": "https://pubmed.ncbi.nlm.nih.gov/{}",
+}
+
+
+def _n(iri: str) -> ox.NamedNode:
+    return ox.NamedNode(str(iri))
+
+
+class _V:
+    """The vocabulary as pyoxigraph nodes, made once (a NamedNode per triple would be slow)."""
+
+    type = _n(_RDF + "type")
+    label = _n(_RDFS + "label")
+    same_as = _n(_OWL + "sameAs")
+    title, abstract, issued, creator, identifier = (
+        _n(_DCT + x) for x in ("title", "abstract", "issued", "creator", "identifier")
+    )
+    pref, alt, concept = _n(_SKOS + "prefLabel"), _n(_SKOS + "altLabel"), _n(_SKOS + "Concept")
+    article, url, version = _n(_SCHEMA + "ScholarlyArticle"), _n(_SCHEMA + "url"), _n(_SCHEMA + "softwareVersion")
+    research_paper = _n("http://purl.org/spar/fabio/ResearchPaper")
+    doi = _n("http://purl.org/ontology/bibo/doi")
+    cites = _n("http://purl.org/spar/cito/cites")
+    person, name = _n(_FOAF + "Person"), _n(_FOAF + "name")
+    generated_by, associated, ended = (
+        _n(_PROV + x) for x in ("wasGeneratedBy", "wasAssociatedWith", "endedAtTime")
+    )
+    software_agent = _n(_PROV + "SoftwareAgent")
+    xsd_boolean, xsd_integer, xsd_double, xsd_gyear, xsd_datetime = (
+        _n(_XSD + x) for x in ("boolean", "integer", "double", "gYear", "dateTime")
+    )
+
+
+_K = {name: _n(getattr(KG, name)) for name in (
+    "Entity", "Mention", "EntityOverlap", "CoOccurrence", "CitationInference", "Community", "BuildRun",
+    "mentions", "introduces", "refersTo", "sharesEntityWith", "coOccursWith", "variantOf", "inPaper",
+    "denotes", "overlapOf", "sharedEntity", "coOccurrenceOf", "citingPaper", "citedPaper", "via",
+    "inCommunity", "topEntity", "paperId", "entityId", "venue", "stub", "broad", "sourceComponent",
+    "field", "start", "end", "sentenceStart", "sentenceEnd", "quote", "confidence", "introduced",
+    "weight", "paperCount", "firstYear", "pageRank", "degree", "communityNumber", "inputFile",
+)}
+_CLASS_NODES = {label: _n(iri) for label, iri in LABEL_CLASSES.items()}
+_TRUE = ox.Literal("true", datatype=_V.xsd_boolean)
+_FALSE = ox.Literal("false", datatype=_V.xsd_boolean)
+
+
+def paper_iri(paper_id: str) -> str:
+    """The IRI of a paper, from its deterministic id.
+
+    >>> paper_iri("doi:10.18653/v1/P18-1")
+    'https://w3id.org/paperkg/id/paper/doi:10.18653%2Fv1%2FP18-1'
+    """
+    return PAPER_BASE + quote(paper_id, safe=_SAFE)
+
+
+def entity_iri(entity_id: str) -> str:
+    """The IRI of an entity, from its slug.
+
+    >>> entity_iri("gsm8k")
+    'https://w3id.org/paperkg/id/entity/gsm8k'
+    """
+    return ENTITY_BASE + quote(entity_id, safe=_SAFE)
+
+
+def _person_iri(name: str) -> str:
+    slug = re.sub(r"[^\w]+", "-", name.casefold()).strip("-") or "unknown"
+    return ID_BASE + "person/" + quote(slug, safe=_SAFE)
+
+
+def _int(value: Any) -> ox.Literal:
+    return ox.Literal(str(int(value)), datatype=_V.xsd_integer)
+
+
+def _double(value: Any) -> ox.Literal:
+    # Rounded so float noise in analytics never makes two builds of one input differ.
+    return ox.Literal(repr(round(float(value), 6)), datatype=_V.xsd_double)
+
+
+def _bool(value: Any) -> ox.Literal:
+    return _TRUE if value else _FALSE
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _run_iri(bundle: GraphBundle) -> str:
+    """A run IRI that depends on the input only, so rebuilding the same input keeps it."""
+    digest = hashlib.sha256(kg.__version__.encode())
+    for node in bundle.kg.nodes:
+        digest.update(str(node).encode("utf-8") + b"\0")
+    digest.update(str(sum(len(m) for m in bundle.extraction.mentions.values())).encode())
+    return ID_BASE + "run/" + digest.hexdigest()[:16]
+
+
+def graph_triples(bundle: GraphBundle, *, generated_at: datetime | None = None) -> Iterator[ox.Triple]:
+    """Yield every triple of the knowledge graph, grouped by subject, in a deterministic order.
+
+    Parameters
+    ----------
+    bundle
+        The graphs of one build (schema in :mod:`kg.graph.model`).
+    generated_at
+        Time stamped on the build run (``prov:endedAtTime``); now when omitted.
+        It is the only timestamp of the graph.
+
+    Yields
+    ------
+    pyoxigraph.Triple
+        Papers, entities, mentions with provenance, citations, inferred citations,
+        entity overlaps, co-occurrences, communities and the PROV build run.
+    """
+    v, k, T = _V, _K, ox.Triple
+    G = bundle.kg
+    papers: dict[str, ox.NamedNode] = {}
+    entities: dict[str, ox.NamedNode] = {}
+
+    def paper(pid: str) -> ox.NamedNode:
+        node = papers.get(pid)
+        if node is None:
+            node = papers[pid] = ox.NamedNode(paper_iri(pid))
+        return node
+
+    def entity(eid: str) -> ox.NamedNode:
+        node = entities.get(eid)
+        if node is None:
+            node = entities[eid] = ox.NamedNode(entity_iri(eid))
+        return node
+
+    run = ox.NamedNode(_run_iri(bundle))
+    out_edges: dict[str, list[tuple[str, str, dict]]] = {}
+    for u, w, key, data in G.edges(keys=True, data=True):
+        out_edges.setdefault(u, []).append((key, w, data))
+
+    persons: dict[str, str] = {}
+    for node_id, attrs in G.nodes(data=True):
+        if attrs.get("kind") != "paper":
+            continue
+        s = paper(node_id)
+        yield T(s, v.type, v.article)
+        yield T(s, v.type, v.research_paper)
+        yield T(s, k["paperId"], ox.Literal(node_id))
+        if attrs.get("title"):
+            yield T(s, v.title, ox.Literal(attrs["title"]))
+        if attrs.get("abstract"):
+            yield T(s, v.abstract, ox.Literal(attrs["abstract"]))
+        if _is_number(attrs.get("year")):
+            yield T(s, v.issued, ox.Literal(f"{int(attrs['year']):04d}", datatype=v.xsd_gyear))
+        if attrs.get("venue"):
+            yield T(s, k["venue"], ox.Literal(str(attrs["venue"])))
+        for name in attrs.get("authors") or ():
+            iri = _person_iri(name)
+            persons.setdefault(iri, name)
+            yield T(s, v.creator, ox.NamedNode(iri))
+        for scheme, value in sorted((attrs.get("ids") or {}).items()):
+            yield T(s, v.identifier, ox.Literal(f"{scheme}:{value}"))
+            if scheme == "doi":
+                yield T(s, v.doi, ox.Literal(str(value)))
+            if scheme in _SAME_AS:
+                try:
+                    yield T(s, v.same_as, ox.NamedNode(_SAME_AS[scheme].format(quote(str(value), safe="/:;()._-~"))))
+                except ValueError:  # an id no IRI can hold: its identifier literal is enough
+                    pass
+        if attrs.get("url"):
+            try:
+                yield T(s, v.url, ox.NamedNode(str(attrs["url"])))
+            except ValueError:
+                pass
+        yield T(s, k["stub"], _bool(attrs.get("stub")))
+        if _is_number(attrs.get("pagerank")):
+            yield T(s, k["pageRank"], _double(attrs["pagerank"]))
+        if _is_number(attrs.get("degree")):
+            yield T(s, k["degree"], _int(attrs["degree"]))
+        if attrs.get("community") is not None:
+            yield T(s, k["inCommunity"], ox.NamedNode(f"{ID_BASE}community/{int(attrs['community'])}"))
+        for key, target, data in out_edges.get(node_id, ()):
+            if key == "mentions":
+                yield T(s, k["mentions"], entity(target))
+            elif key == "introduces":
+                yield T(s, k["introduces"], entity(target))
+            elif key == "cites":
+                yield T(s, v.cites, paper(target))
+            elif key == "refersTo":
+                yield T(s, k["refersTo"], paper(target))
+
+    for iri, name in persons.items():
+        node = ox.NamedNode(iri)
+        yield T(node, v.type, v.person)
+        yield T(node, v.name, ox.Literal(name))
+
+    for node_id, attrs in G.nodes(data=True):
+        if attrs.get("kind") != "entity":
+            continue
+        s = entity(node_id)
+        name = attrs.get("name") or node_id
+        cls = _CLASS_NODES.get(attrs.get("label"))
+        if cls is not None:
+            yield T(s, v.type, cls)
+        yield T(s, v.type, k["Entity"])
+        yield T(s, v.type, v.concept)
+        yield T(s, k["entityId"], ox.Literal(node_id))
+        yield T(s, v.pref, ox.Literal(name))
+        yield T(s, v.label, ox.Literal(name))
+        for alias in dict.fromkeys(attrs.get("aliases") or ()):
+            if alias and alias != name:
+                yield T(s, v.alt, ox.Literal(alias))
+        yield T(s, k["broad"], _bool(attrs.get("broad")))
+        if attrs.get("source"):
+            yield T(s, k["sourceComponent"], ox.Literal(str(attrs["source"])))
+        if _is_number(attrs.get("paper_count")):
+            yield T(s, k["paperCount"], _int(attrs["paper_count"]))
+        if _is_number(attrs.get("first_year")):
+            yield T(s, k["firstYear"], ox.Literal(f"{int(attrs['first_year']):04d}", datatype=v.xsd_gyear))
+        if _is_number(attrs.get("pagerank")):
+            yield T(s, k["pageRank"], _double(attrs["pagerank"]))
+        if _is_number(attrs.get("degree")):
+            yield T(s, k["degree"], _int(attrs["degree"]))
+        if attrs.get("community") is not None:
+            yield T(s, k["inCommunity"], ox.NamedNode(f"{ID_BASE}community/{int(attrs['community'])}"))
+        for key, target, _data in out_edges.get(node_id, ()):
+            if key == "variantOf":
+                yield T(s, k["variantOf"], entity(target))
+
+    # Mentions: one node per occurrence, carrying its provenance.
+    for pid, mentions in bundle.extraction.mentions.items():
+        base = paper_iri(pid) + "/mention/"
+        seen: set[tuple[str, int, int]] = set()
+        for m in mentions:
+            if (m.field, m.start, m.end) in seen:
+                continue
+            seen.add((m.field, m.start, m.end))
+            s = ox.NamedNode(f"{base}{quote(m.field, safe=_SAFE)}/{m.start}-{m.end}")
+            yield T(s, v.type, k["Mention"])
+            yield T(s, k["inPaper"], paper(pid))
+            yield T(s, k["denotes"], entity(m.entity_id))
+            yield T(s, k["field"], ox.Literal(m.field))
+            yield T(s, k["start"], _int(m.start))
+            yield T(s, k["end"], _int(m.end))
+            if m.sentence:
+                yield T(s, k["sentenceStart"], _int(m.sentence[0]))
+                yield T(s, k["sentenceEnd"], _int(m.sentence[1]))
+            yield T(s, k["quote"], ox.Literal(m.text))
+            yield T(s, k["sourceComponent"], ox.Literal(m.source))
+            yield T(s, k["confidence"], _double(m.score))
+            yield T(s, k["introduced"], _bool(m.introduced))
+            yield T(s, v.generated_by, run)
+
+    # Inferred citations, with the entities they were inferred from.
+    for u, w, key, data in G.edges(keys=True, data=True):
+        if key != "refersTo":
+            continue
+        s = ox.NamedNode(f"{paper_iri(u)}/refersTo/{quote(w, safe=_SAFE)}")
+        yield T(s, v.type, k["CitationInference"])
+        yield T(s, k["citingPaper"], paper(u))
+        yield T(s, k["citedPaper"], paper(w))
+        if _is_number(data.get("confidence")):
+            yield T(s, k["confidence"], _double(data["confidence"]))
+        for eid in data.get("via") or ():
+            yield T(s, k["via"], entity(eid))
+
+    # Papers sharing entities: the symmetric link both ways, and one overlap node per pair.
+    for a, b, data in bundle.shares.edges(data=True):
+        a, b = sorted((a, b))
+        yield T(paper(a), k["sharesEntityWith"], paper(b))
+        yield T(paper(b), k["sharesEntityWith"], paper(a))
+        s = ox.NamedNode(f"{paper_iri(a)}/overlap/{quote(b, safe=_SAFE)}")
+        yield T(s, v.type, k["EntityOverlap"])
+        yield T(s, k["overlapOf"], paper(a))
+        yield T(s, k["overlapOf"], paper(b))
+        if _is_number(data.get("weight")):
+            yield T(s, k["weight"], _double(data["weight"]))
+        for eid in data.get("shared") or ():
+            yield T(s, k["sharedEntity"], entity(eid))
+
+    for a, b, data in bundle.cooccurrence.edges(data=True):
+        a, b = sorted((a, b))
+        yield T(entity(a), k["coOccursWith"], entity(b))
+        yield T(entity(b), k["coOccursWith"], entity(a))
+        s = ox.NamedNode(f"{entity_iri(a)}/cooccurrence/{quote(b, safe=_SAFE)}")
+        yield T(s, v.type, k["CoOccurrence"])
+        yield T(s, k["coOccurrenceOf"], entity(a))
+        yield T(s, k["coOccurrenceOf"], entity(b))
+        if _is_number(data.get("weight")):
+            yield T(s, k["weight"], _double(data["weight"]))
+        if _is_number(data.get("papers")):
+            yield T(s, k["paperCount"], _int(data["papers"]))
+
+    for community in bundle.communities:
+        s = ox.NamedNode(f"{ID_BASE}community/{int(community.id)}")
+        yield T(s, v.type, k["Community"])
+        yield T(s, k["communityNumber"], _int(community.id))
+        for eid in community.top_entities:
+            yield T(s, k["topEntity"], entity(eid))
+
+    # The build run: the only node with a timestamp.
+    agent = ox.NamedNode(f"{ID_BASE}agent/kg/{quote(kg.__version__, safe=_SAFE)}")
+    yield T(run, v.type, k["BuildRun"])
+    yield T(run, v.label, ox.Literal(f"kg build ({kg.__version__})"))
+    yield T(run, v.associated, agent)
+    for name in sorted({os.path.basename(str(f)) for f in bundle.corpus.report.files}):
+        yield T(run, k["inputFile"], ox.Literal(name))
+    when = (generated_at or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    yield T(run, v.ended, ox.Literal(when.isoformat(timespec="seconds").replace("+00:00", "Z"), datatype=v.xsd_datetime))
+    yield T(agent, v.type, v.software_agent)
+    yield T(agent, v.label, ox.Literal("kg"))
+    yield T(agent, v.version, ox.Literal(kg.__version__))
+
+
+def _prefixes() -> dict[str, str]:
+    return {**PREFIXES, "paper": PAPER_BASE, "entity": ENTITY_BASE}
+
+
+def write_store(triples: Iterable[ox.Triple], path: Path) -> None:
+    """Bulk-load ``triples`` into a new pyoxigraph store at ``path``, atomically.
+
+    The store is built in a temporary folder beside ``path`` and renamed over it,
+    so a reader never sees a half-loaded store.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent))
+    try:
+        store = ox.Store(str(tmp))
+        default = ox.DefaultGraph()
+        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, default) for t in triples)
+        store.flush()
+        del store  # closes RocksDB before the folder moves
+        if path.exists():
+            shutil.rmtree(path)
+        os.replace(tmp, path)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def write_rdf(bundle: GraphBundle, folder: Path, *, generated_at: datetime | None = None) -> list[str]:
+    """Write ``kg.ttl``, ``kg.nt``, ``kg.jsonld`` and the SPARQL store ``store/`` into ``folder``.
+
+    Parameters
+    ----------
+    bundle
+        The graphs of one build.
+    folder
+        The (staging) build folder.
+    generated_at
+        Timestamp of the build run; now when omitted.
+
+    Returns
+    -------
+    list of str
+        Names of what was written, relative to ``folder``.
+    """
+    folder = Path(folder)
+    triples = list(graph_triples(bundle, generated_at=generated_at))
+    prefixes = _prefixes()
+    for name, fmt in RDF_FILES.items():
+        with atomic_open(folder / name, "wb") as handle:
+            if fmt == ox.RdfFormat.N_TRIPLES:
+                ox.serialize(triples, handle, fmt)
+            else:
+                ox.serialize(triples, handle, fmt, prefixes=prefixes)
+    write_store(triples, folder / STORE_DIR)
+    return [*RDF_FILES, STORE_DIR]
