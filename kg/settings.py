@@ -79,6 +79,10 @@ class LookupSettings:
     suggestions: int = 5
     #: Co-occurring entities listed per match.
     co_occurring: int = 10
+    #: Papers listed per entity match (0 = all); the total is always reported.
+    max_papers: int = 100
+    #: Nearest papers (by shared entities) listed for --paper.
+    nearest: int = 10
 
 
 @dataclass(frozen=True)
