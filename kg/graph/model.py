@@ -10,14 +10,19 @@ collide.
 
 Paper node attributes: ``kind="paper"``, ``title``, ``abstract``, ``year``
 (int or None), ``venue``, ``authors`` (list of str), ``ids`` (dict scheme ->
-value), ``url``, ``stub`` (bool), and after analytics ``degree``, ``pagerank``,
-``community`` (int or None).
+value), ``url``, ``stub`` (bool), and after analytics ``degree`` (distinct
+papers tied to it by a citation either way or by shared entities),
+``citation_count`` (input citations it receives), ``pagerank`` (on input
+citations when there are any, else on the shares graph) and ``community`` (int,
+or None for a paper in no community of two or more).
 
 Entity node attributes: ``kind="entity"``, ``name`` (canonical), ``label``
 (one of ``kg.types.LABELS``), ``aliases`` (list), ``parent`` (entity id or
-None), ``broad`` (bool), ``source``, and after analytics ``paper_count``,
-``first_year``, ``trend`` (dict year -> paper count), ``degree``, ``pagerank``,
-``community``.
+None), ``broad`` (bool), ``source``, and after analytics ``paper_count``
+(papers naming it), ``first_year`` (int or None), ``trend`` (dict year -> paper
+count), ``hub`` (bool: too common to link papers alone, or ``broad``),
+``degree`` and ``pagerank`` (on the co-occurrence graph), ``community`` (the
+paper community holding most of its papers, or None).
 
 Edges, keyed by relation name (``G.edges(keys=True)`` yields it):
 
@@ -30,10 +35,13 @@ Edges, keyed by relation name (``G.edges(keys=True)`` yields it):
   (list of entity ids the citing paper names and the cited paper introduces).
 - ``variantOf`` entity -> entity (size variant -> family).
 
-``shares`` is an undirected ``networkx.Graph`` on paper ids: ``weight``
-(float) and ``shared`` (list of entity ids, most distinctive first).
-``cooccurrence`` is an undirected ``networkx.Graph`` on entity ids: ``weight``
-and ``papers`` (count of papers naming both). ``citations`` is a
+``shares`` is an undirected ``networkx.Graph`` on paper ids (every paper
+with at least one entity is a node): ``weight`` (float, the sum of the IDFs of
+the shared non-hub entities) and ``shared`` (list of those entity ids, most
+distinctive first; hubs are never listed). ``cooccurrence`` is an undirected
+``networkx.Graph`` on entity ids: ``weight`` (papers naming both divided by the
+geometric mean of their paper counts) and ``papers`` (count of papers naming
+both). ``citations`` is a
 ``networkx.DiGraph`` of input citations only (``cites`` edges).
 """
 
@@ -61,6 +69,12 @@ class Community:
 
 @dataclass(slots=True)
 class GraphBundle:
+    """Everything :func:`kg.graph.build.build_graphs` makes, with its inputs.
+
+    ``communities`` lists the Louvain paper communities of two or more papers,
+    largest first; their ``id`` is the ``community`` attribute on the nodes.
+    """
+
     corpus: Corpus
     extraction: Extraction
     kg: "nx.MultiDiGraph"
