@@ -1,0 +1,3 @@
+"""Pipeline component classes, one per module. Registration lives in :mod:`kg.nlp.factories`."""
+
+__all__: list[str] = []

@@ -1,0 +1,306 @@
+"""Pattern rules for names the gazetteer has never seen.
+
+Each rule writes spans to ``doc.spans[span_key]`` with the guessed label as
+``label_`` and ``"<rule>|<detail>"`` as ``kb_id_``; the resolver turns the rule
+into a confidence (``scores`` in the config) and decides the entity. Rules:
+
+``title_prefix``
+    The doc's leading ``NAME:`` (a title such as "LOOP: ..."), the paper's own contribution.
+``propose``
+    "we propose / introduce / present NAME", with the label read from an apposition
+    ("NAME, a benchmark ...").
+``called``
+    "called / dubbed / named NAME", label from the noun before ("a benchmark called NAME").
+``noun_cue``
+    "the NAME benchmark / dataset / corpus" (DATASET) and "the NAME model(s)" (MODEL).
+``evaluate_on``
+    Name lists after "evaluate(d) on", "experiments on", "benchmarks such as" (DATASET).
+``size_variant`` / ``size_list``
+    A known or name-shaped family followed by a size: "Llama-3.1-8B",
+    "Qwen2.5-Math-Instruct-1.5B/7B/72B" (``detail`` is the family's text).
+``shape``
+    Other tokens shaped like model names (letters mixed with digits: "Phi-3", "Mistral-7B").
+
+Matching is done by spaCy Matchers and one regular expression over the text; the
+Python code runs per match, never per token.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span
+
+from kg.nlp.text import SIZE_RE, looks_like_name
+
+__all__ = ["PatternRules"]
+
+_HYPHENS = ("-", "–")
+_SHAPE_RE = re.compile(
+    r"(?<![\w\-.+@])(?=[\w.+\-]*(?:[A-Za-z]\d|\d[A-Za-z]|[a-z][A-Z]))[A-Za-z][\w.+]*(?:[\-–][\w.+]+)*(?<![.\-])"
+)
+_SIZE_TEXT_RE = re.compile(r"(?<=[\-\s/])(?:\d+x)?\d+(?:\.\d+)?[BMKT](?![\w\-])")
+
+
+class PatternRules:
+    """spaCy component: the rules above. Every word list comes from the config.
+
+    Parameters
+    ----------
+    span_key : str
+        Span group written.
+    gazetteer_key : str
+        Span group of gazetteer matches (read, to find families of size variants).
+    propose_verbs, called_words, determiners, adjectives : list of str
+        Trigger words of the ``propose`` and ``called`` rules and the words allowed between.
+    dataset_nouns, model_nouns, method_nouns : list of str
+        Cue nouns that type a name (in an apposition, before "called", after the name).
+    eval_words, list_openers : list of str
+        "evaluate", "experiments", ... followed (within ``eval_gap`` tokens) by "on", "such as", ...
+    eval_gap : int
+        Tokens allowed between an eval word and the list opener.
+    title_prefix_max_tokens : int
+        Longest ``NAME:`` title prefix, in tokens.
+    title_stopwords : list of str
+        Title prefixes that are not names ("Survey", "Position").
+    compound_stop_suffixes : list of str
+        Trailing hyphen pieces cut from a name ("BERT-based" -> "BERT").
+    shape_stoplist : list of str
+        Name-shaped strings that are not models (hardware, diseases, dimensions).
+    """
+
+    def __init__(self, nlp: Language, name: str, *, span_key: str, gazetteer_key: str,
+                 propose_verbs: list[str], called_words: list[str], determiners: list[str],
+                 adjectives: list[str], dataset_nouns: list[str], model_nouns: list[str],
+                 method_nouns: list[str], eval_words: list[str], list_openers: list[str], eval_gap: int,
+                 title_prefix_max_tokens: int, title_stopwords: list[str],
+                 compound_stop_suffixes: list[str], shape_stoplist: list[str]):
+        self.name = name
+        self.span_key = span_key
+        self.gazetteer_key = gazetteer_key
+        self.determiners = {w.lower() for w in determiners}
+        self.dataset_nouns = {w.lower() for w in dataset_nouns}
+        self.model_nouns = {w.lower() for w in model_nouns}
+        self.method_nouns = {w.lower() for w in method_nouns}
+        self.title_prefix_max_tokens = title_prefix_max_tokens
+        self.title_stopwords = {w.lower() for w in title_stopwords}
+        self.stop_suffixes = {w.lower() for w in compound_stop_suffixes}
+        self.shape_stoplist = {w.lower() for w in shape_stoplist}
+        self.list_openers = {w.lower() for w in list_openers}
+        name_tok = {"IS_LOWER": False, "IS_PUNCT": False, "IS_SPACE": False, "LIKE_NUM": False}
+        self.matcher = Matcher(nlp.vocab)
+        self.matcher.add("propose", [[
+            {"LOWER": {"IN": [w.lower() for w in propose_verbs]}},
+            {"LOWER": {"IN": sorted(self.determiners)}, "OP": "?"},
+            {"LOWER": {"IN": [w.lower() for w in adjectives]}, "OP": "*"},
+            name_tok,
+        ]])
+        self.matcher.add("called", [[
+            {"LOWER": {"IN": [w.lower() for w in called_words]}},
+            {"ORTH": {"IN": ['"', "“", "'", "‘"]}, "OP": "?"},
+            name_tok,
+        ]])
+        cue_nouns = sorted(self.dataset_nouns | self.model_nouns)
+        self.matcher.add("noun_cue", [[name_tok, {"LOWER": {"IN": cue_nouns}}]])
+        opener_first = sorted({w.split()[0] for w in self.list_openers})
+        self.matcher.add("evaluate_on", [[
+            {"LOWER": {"IN": [w.lower() for w in eval_words]}},
+            {"IS_PUNCT": False, "IS_SPACE": False, "OP": f"{{0,{eval_gap}}}"},
+            {"LOWER": {"IN": opener_first}},
+        ]])
+
+    # -- helpers -------------------------------------------------------------------------
+
+    def _compound(self, doc: Doc, i: int) -> tuple[int, int]:
+        """Token range of the hyphen-joined, space-free name around token ``i``."""
+        start, end = i, i + 1
+        while (end + 1 < len(doc) and not doc[end - 1].whitespace_ and doc[end].text in _HYPHENS
+               and not doc[end].whitespace_ and doc[end + 1].text[:1].isalnum()):
+            end += 2
+        while (start - 2 >= 0 and doc[start - 1].text in _HYPHENS and not doc[start - 1].whitespace_
+               and not doc[start - 2].whitespace_ and doc[start - 2].text[:1].isalnum()):
+            start -= 2
+        # "BERT-based" -> "BERT": cut trailing descriptive pieces.
+        while end - start >= 3 and doc[end - 1].lower_ in self.stop_suffixes:
+            end -= 2
+        return start, end
+
+    def _cue_label(self, tokens, default: str | None) -> str | None:
+        words = [t.lower_ for t in tokens]
+        if any(w in self.dataset_nouns for w in words):
+            return "DATASET"
+        if any(w in self.method_nouns for w in words):
+            return "METHOD"
+        if any(w in self.model_nouns for w in words):
+            return "MODEL"
+        return default
+
+    def _name_ok(self, text: str, *, strong: bool) -> bool:
+        """Shape test; ``strong`` context also accepts capitalised words and acronyms."""
+        if text.lower() in self.determiners or text.lower() in self.title_stopwords:
+            return False
+        if looks_like_name(text):
+            return True
+        return strong and text[:1].isupper() and len(text) >= 2 and not text.isdigit()
+
+    # -- rules ---------------------------------------------------------------------------
+
+    def _title_prefix(self, doc: Doc, out: list[Span]) -> None:
+        limit = min(len(doc), self.title_prefix_max_tokens + 1)
+        colon = next((i for i in range(1, limit) if doc[i].text == ":"), None)
+        if colon is None or any(t.is_space for t in doc[:colon]):
+            return
+        start, end = self._compound(doc, 0)
+        words = doc[0:colon]
+        # "Qwen2.5-Math Technical Report: ..." names the model before "Technical Report".
+        report = [t.lower_ for t in doc[end:colon]] in (["technical", "report"], ["report"])
+        if end != colon and not report:
+            return
+        text = doc[start:end].text
+        if not self._name_ok(text, strong=True):
+            return
+        label = "MODEL" if report else self._cue_label(doc[colon + 1:colon + 16], "METHOD")
+        out.append(Span(doc, start, end, label=label, kb_id="title_prefix"))
+        del words
+
+    def _add_name_list(self, doc: Doc, i: int, label: str, rule: str, out: list[Span], *, strong: bool) -> int:
+        """Names from token ``i`` on, separated by commas / "and" / "or"; returns how many."""
+        found = 0
+        while i < len(doc):
+            while i < len(doc) and doc[i].lower_ in self.determiners:
+                i += 1
+            if i >= len(doc) or doc[i].is_punct or doc[i].is_space:
+                break
+            start, end = self._compound(doc, i)
+            text = doc[start:end].text
+            if not self._name_ok(text, strong=strong):
+                break
+            out.append(Span(doc, start, end, label=label, kb_id=rule))
+            found += 1
+            i = end
+            if i < len(doc) and doc[i].lower_ in self.dataset_nouns | self.model_nouns:
+                i += 1  # "the AppWorld benchmark, ..."
+            if i < len(doc) and doc[i].text == "(":  # skip "(Hendrycks et al., 2021)" and the like
+                close = next((j for j in range(i, min(len(doc), i + 12)) if doc[j].text == ")"), None)
+                if close is None:
+                    break
+                i = close + 1
+            if i < len(doc) and doc[i].text == ",":
+                i += 1
+            if i < len(doc) and doc[i].lower_ in ("and", "or"):
+                i += 1
+            elif found and i < len(doc) and doc[i - 1].text != ",":
+                break
+        return found
+
+    def _match_rules(self, doc: Doc, out: list[Span]) -> None:
+        strings = doc.vocab.strings
+        for match_id, start, end in self.matcher(doc):
+            rule = strings[match_id]
+            last = doc[end - 1]
+            if rule == "propose":
+                n_start, n_end = self._compound(doc, end - 1)
+                text = doc[n_start:n_end].text
+                if not self._name_ok(text, strong=True):
+                    continue
+                after = doc[n_end:n_end + 1]
+                if after and after[0].text not in (",", "(", ":", "—", "–", "-", ".", "which", "that", "to", "for", "and"):
+                    continue  # "we propose Bayesian inference ..." is a phrase, not a name
+                label = self._cue_label(doc[n_end:n_end + 12], "METHOD")
+                if label is None:
+                    continue
+                out.append(Span(doc, n_start, n_end, label=label, kb_id="propose"))
+                if after and after[0].lower_ == "and":
+                    self._add_name_list(doc, n_end + 1, label, "propose", out, strong=False)
+            elif rule == "called":
+                n_start, n_end = self._compound(doc, end - 1)
+                text = doc[n_start:n_end].text
+                if not self._name_ok(text, strong=True):
+                    continue
+                label = self._cue_label(doc[max(0, start - 6):start], None) or self._cue_label(doc[n_end:n_end + 8], "METHOD")
+                out.append(Span(doc, n_start, n_end, label=label, kb_id="called"))
+            elif rule == "noun_cue":
+                n_start, n_end = self._compound(doc, start)
+                if n_end != end - 1:
+                    continue
+                text = doc[n_start:n_end].text
+                noun = last.lower_
+                if noun in self.dataset_nouns:
+                    strong = not doc[n_start].is_sent_start
+                    if self._name_ok(text, strong=strong) and text.lower() not in self.shape_stoplist:
+                        out.append(Span(doc, n_start, n_end, label="DATASET", kb_id="noun_cue"))
+                elif looks_like_name(text) and text.lower() not in self.shape_stoplist:
+                    out.append(Span(doc, n_start, n_end, label="MODEL", kb_id="noun_cue"))
+            elif rule == "evaluate_on":
+                i = end - 1
+                if last.lower_ == "such" and i + 1 < len(doc) and doc[i + 1].lower_ == "as":
+                    i += 1
+                elif f"{last.lower_}" not in self.list_openers:
+                    continue
+                self._add_name_list(doc, i + 1, "DATASET", "evaluate_on", out, strong=True)
+
+    def _sizes(self, doc: Doc, out: list[Span]) -> None:
+        text = doc.text
+        if not _SIZE_TEXT_RE.search(text):
+            return
+        gazetteer_spans = list(doc.spans[self.gazetteer_key]) if self.gazetteer_key in doc.spans else []
+        families = {s.end: s for s in gazetteer_spans if s.label_ == "MODEL"}
+        for span in out:
+            if span.label_ == "MODEL":
+                families.setdefault(span.end, span)
+        used_end = -1
+        for match in _SIZE_TEXT_RE.finditer(text):
+            size = doc.char_span(match.start(), match.end())
+            if size is None or size.start <= used_end:
+                continue
+            i = size.start
+            joined = i >= 1 and doc[i - 1].text in _HYPHENS and not doc[i - 1].whitespace_
+            fam_end = i - 1 if joined else i
+            family = families.get(fam_end)
+            if family is None:
+                # The gazetteer may know the variant itself ("Qwen2.5-Math-Instruct-1.5B").
+                whole = next((s for s in gazetteer_spans if s.end == i + 1 and s.start < fam_end), None)
+                if whole is not None:
+                    family = doc[whole.start:fam_end]
+            if family is None and joined:
+                f_start, f_end = self._compound(doc, fam_end - 1)
+                if f_end == fam_end and looks_like_name(doc[f_start:f_end].text):
+                    family = doc[f_start:f_end]
+            if family is None:
+                continue
+            fam_text = family.text
+            out.append(Span(doc, family.start, i + 1, label="MODEL", kb_id=f"size_variant|{fam_text}"))
+            j = i + 1
+            while j + 1 < len(doc) and doc[j].text in ("/", ",", "and") and SIZE_RE.match(doc[j + 1].text):
+                out.append(Span(doc, j + 1, j + 2, label="MODEL", kb_id=f"size_list|{fam_text}"))
+                j += 2
+                if j < len(doc) and doc[j].text == "," and j + 1 < len(doc) and doc[j + 1].lower_ == "and":
+                    j += 1
+            used_end = j - 1
+
+    def _shapes(self, doc: Doc, out: list[Span]) -> None:
+        for match in _SHAPE_RE.finditer(doc.text):
+            piece = match.group()
+            if piece.lower() in self.shape_stoplist or len(piece) < 3:
+                continue
+            span = doc.char_span(match.start(), match.end())
+            if span is None:
+                continue
+            start, end = self._compound(doc, span.start)
+            if start != span.start or end != span.end:
+                span = doc[start:end]
+                if not looks_like_name(span.text):
+                    continue
+            out.append(Span(doc, span.start, span.end, label="MODEL", kb_id="shape"))
+
+    def __call__(self, doc: Doc) -> Doc:
+        out: list[Span] = []
+        if doc._.kg_lang in ("", "en") and len(doc):
+            self._title_prefix(doc, out)
+            self._match_rules(doc, out)
+            self._shapes(doc, out)
+            self._sizes(doc, out)
+        doc.spans[self.span_key] = out
+        return doc

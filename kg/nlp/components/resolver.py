@@ -1,0 +1,250 @@
+"""Typing and normalisation: merge the span groups of the rule components (and of a
+trained NER, when the pipeline has one) into one list of typed mentions with a
+canonical entity each.
+
+Order of trust: the rule groups (gazetteer, abbreviations, patterns) are merged
+first, longest span first, so a size variant ("Llama-3.1-8B") beats the family it
+contains; the NER group only fills gaps the rules leave. Whatever the source, a
+mention whose text is a gazetteer name takes the gazetteer's entity and label,
+so MODEL vs METHOD typing stays with the rules.
+
+Output (strings and numbers only, so docs survive ``n_process``):
+
+- ``doc._.kg_mentions``: dicts ``{start, end, text, label, entity_id, canonical,
+  source, score, introduced, nested, sentence}`` (character offsets into
+  ``doc.text``), sorted by position; ``nested`` marks a family mention inside a
+  size variant ("Qwen2.5-Math-Instruct" in "Qwen2.5-Math-Instruct-7B");
+- ``doc._.kg_entities``: entity id -> ``{id, name, label, aliases, parent, broad, source}``;
+- ``doc.spans[output_key]``: the same mentions as spans (label, ``kb_id_`` = entity id).
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from kg.nlp.text import looks_like_name, slug
+
+__all__ = ["MentionResolver"]
+
+
+class MentionResolver:
+    """spaCy component: typed, normalised mentions from the span groups.
+
+    Parameters
+    ----------
+    gazetteer_component : str
+        Name of the gazetteer component (its entries type and normalise every source).
+    gazetteer_key, abbreviation_key, pattern_key, ner_key : str
+        Span groups read; a missing group is skipped (``ner_key`` is filled by a
+        trained NER component when the pipeline has one).
+    output_key : str
+        Span group written.
+    use_rules, use_ner : bool
+        Which sources take part (``kg eval --rules-only`` / ``--ner-only``).
+    scores : dict
+        Confidence per source / rule (``gazetteer``, ``abbreviation``, ``ner``,
+        ``title_prefix``, ``propose``, ...).
+    introducing_rules : list of str
+        Rules whose name is the paper's own contribution (``Mention.introduced``).
+    head_labels : dict
+        Label -> head words that type an unseen abbreviation's long form.
+    generic_words : list of str
+        Words that are never entities on their own ("model", "our approach").
+    generic_modifiers : list of str
+        Words stripped before the generic test ("our", "proposed", "novel").
+    propagate : bool
+        Mark later occurrences of a newly found name in the same doc.
+    """
+
+    def __init__(self, nlp: Language, name: str, *, gazetteer_component: str, gazetteer_key: str,
+                 abbreviation_key: str, pattern_key: str, ner_key: str, output_key: str,
+                 use_rules: bool, use_ner: bool, scores: dict[str, float], introducing_rules: list[str],
+                 head_labels: dict[str, list[str]], generic_words: list[str], generic_modifiers: list[str],
+                 propagate: bool):
+        self.name = name
+        self.nlp = nlp
+        self.gazetteer_component = gazetteer_component
+        self.gazetteer_key, self.abbreviation_key = gazetteer_key, abbreviation_key
+        self.pattern_key, self.ner_key, self.output_key = pattern_key, ner_key, output_key
+        self.use_rules, self.use_ner = use_rules, use_ner
+        self.scores = dict(scores)
+        self.introducing = set(introducing_rules)
+        self.head_label = {w.lower(): label for label, words in head_labels.items() for w in words}
+        self.generic = {w.lower() for w in generic_words}
+        self.modifiers = {w.lower() for w in generic_modifiers}
+        self.propagate = propagate
+        self._gazetteer = None
+
+    @property
+    def gazetteer(self):
+        """The gazetteer of the pipeline's gazetteer component (looked up lazily)."""
+        if self._gazetteer is None:
+            self._gazetteer = self.nlp.get_pipe(self.gazetteer_component).gazetteer
+        return self._gazetteer
+
+    # -- helpers -------------------------------------------------------------------------
+
+    def _is_generic(self, text: str) -> bool:
+        words = [w for w in re.split(r"[\s\-]+", text.lower()) if w]
+        while words and words[0] in self.modifiers:
+            words = words[1:]
+        return not words or " ".join(words) in self.generic or all(w in self.generic or w in self.modifiers for w in words)
+
+    def _new_entity(self, name: str, label: str, source: str, *, aliases=(), parent=None) -> dict:
+        name = " ".join(name.split())
+        return {"id": slug(name), "name": name, "label": label, "aliases": list(aliases),
+                "parent": parent, "broad": False, "source": source}
+
+    def _known(self, text: str) -> dict | None:
+        entry = self.gazetteer.find(text)
+        return entry.record() if entry else None
+
+    def _head_label(self, text: str) -> str | None:
+        words = re.split(r"[\s\-]+", text.lower())
+        return self.head_label.get(words[-1]) if words else None
+
+    # -- candidates ----------------------------------------------------------------------
+
+    def _rule_candidates(self, doc: Doc, entities: dict) -> list[tuple]:
+        """(start_tok, end_tok, label, entity, source, score, introduced, nested) for the rule groups."""
+        out = []
+        spans = doc.spans
+        gazetteer = self.gazetteer
+        if self.gazetteer_key in spans:
+            score = self.scores["gazetteer"]
+            for span in spans[self.gazetteer_key]:
+                entry = gazetteer.entries[span.kb_id_]
+                out.append((span.start, span.end, entry.label, entry.record(), "gazetteer", score, False, False))
+        if self.abbreviation_key in spans:
+            pairs: dict[str, dict | None] = {}
+            group = spans[self.abbreviation_key]
+            for span in group:
+                if span.label_ != "long":
+                    continue
+                short, long = span.kb_id_, span.text
+                entity = self._known(long) or self._known(short)
+                if entity is None:
+                    label = self._head_label(long)
+                    entity = self._new_entity(long, label, "abbreviation", aliases=[short]) if label else None
+                elif short not in entity["aliases"] and short != entity["name"]:
+                    entity = dict(entity, aliases=[*entity["aliases"], short])
+                pairs[long] = entity
+                if entity is not None:
+                    out.append((span.start, span.end, entity["label"], entity, "abbreviation",
+                                self.scores["abbreviation"], False, False))
+            for span in group:
+                if span.label_ == "short" and pairs.get(span.kb_id_) is not None:
+                    entity = pairs[span.kb_id_]
+                    out.append((span.start, span.end, entity["label"], entity, "abbreviation",
+                                self.scores["abbreviation"], False, False))
+        if self.pattern_key in spans:
+            for span in spans[self.pattern_key]:
+                rule, _, detail = span.kb_id_.partition("|")
+                score = self.scores.get(rule, 0.5)
+                introduced = rule in self.introducing
+                if rule in ("size_variant", "size_list"):
+                    family = self._known(detail) or self._new_entity(detail, "MODEL", "pattern")
+                    entities.setdefault(family["id"], family)
+                    size = span.text.rsplit("-", 1)[-1] if rule == "size_variant" else span.text
+                    name = f"{family['name']}-{size}"
+                    entity = self._known(name) or self._new_entity(name, "MODEL", "pattern", parent=family["id"])
+                    out.append((span.start, span.end, "MODEL", entity, "pattern", score, introduced, False))
+                    if rule == "size_variant":
+                        fam_end = span.end - 2 if doc[span.end - 2].text in ("-", "–") else span.end - 1
+                        out.append((span.start, fam_end, family["label"], family, "pattern", score, introduced, True))
+                    continue
+                entity = self._known(span.text)
+                if entity is None:
+                    entity = self._new_entity(span.text, span.label_, "pattern")
+                out.append((span.start, span.end, entity["label"], entity, "pattern", score, introduced, False))
+        return out
+
+    def _ner_candidates(self, doc: Doc) -> list[tuple]:
+        if self.ner_key not in doc.spans:
+            return []
+        group = doc.spans[self.ner_key]
+        scores = group.attrs.get("scores") if hasattr(group, "attrs") else None
+        out = []
+        for k, span in enumerate(group):
+            score = float(scores[k]) if scores is not None and k < len(scores) else self.scores["ner"]
+            entity = self._known(span.text)
+            if entity is None:
+                label = span.label_
+                if label in ("MODEL", "METHOD"):
+                    # Rules type MODEL vs METHOD: coined names are models, descriptive phrases methods.
+                    label = "MODEL" if looks_like_name(span.text) and any(c.isdigit() for c in span.text) else (
+                        "METHOD" if span.text.islower() else label)
+                entity = self._new_entity(span.text, label, "ner")
+            out.append((span.start, span.end, entity["label"], entity, "ner", score, False, False))
+        return out
+
+    # -- main ----------------------------------------------------------------------------
+
+    def __call__(self, doc: Doc) -> Doc:
+        mentions: list[dict] = []
+        entities: dict[str, dict] = {}
+        if doc._.kg_lang not in ("", "en"):
+            doc._.kg_mentions, doc._.kg_entities = mentions, entities
+            doc.spans[self.output_key] = []
+            return doc
+        rule = self._rule_candidates(doc, entities) if self.use_rules else []
+        ner = self._ner_candidates(doc) if self.use_ner else []
+        taken = bytearray(len(doc))
+        chosen = []
+        nested = [c for c in rule if c[7]]
+        # Longest first; on equal length the more confident source wins.
+        for cand in sorted((c for c in rule if not c[7]), key=lambda c: (c[0] - c[1], -c[5], c[0])):
+            if any(taken[cand[0]:cand[1]]) or self._is_generic(doc[cand[0]:cand[1]].text):
+                continue
+            taken[cand[0]:cand[1]] = b"\x01" * (cand[1] - cand[0])
+            chosen.append(cand)
+        kept_spans = {(c[0], c[1]) for c in chosen}
+        introduced_at = {(c[0], c[1]) for c in rule if c[6]}
+        for cand in sorted(ner, key=lambda c: (c[0] - c[1], -c[5], c[0])):
+            if any(taken[cand[0]:cand[1]]) or self._is_generic(doc[cand[0]:cand[1]].text):
+                continue
+            taken[cand[0]:cand[1]] = b"\x01" * (cand[1] - cand[0])
+            chosen.append(cand)
+        # A family inside a chosen size variant is kept as a nested mention.
+        for cand in nested:
+            if any(c[0] == cand[0] and c[1] > cand[1] for c in chosen if (c[0], c[1]) in kept_spans):
+                chosen.append(cand)
+        if self.propagate:
+            chosen.extend(self._propagate(doc, chosen, taken))
+        spans = []
+        for start, end, label, entity, source, score, introduced, is_nested in sorted(chosen, key=lambda c: (c[0], -c[1])):
+            span = doc[start:end]
+            entities.setdefault(entity["id"], entity)
+            sent = span.sent if doc.has_annotation("SENT_START") else doc[:]
+            mentions.append({
+                "start": span.start_char, "end": span.end_char, "text": span.text, "label": label,
+                "entity_id": entity["id"], "canonical": entity["name"], "source": source, "score": float(score),
+                "introduced": bool(introduced or (start, end) in introduced_at), "nested": is_nested,
+                "sentence": [sent.start_char, sent.end_char],
+            })
+            spans.append(Span(doc, start, end, label=label, kb_id=entity["id"]))
+        doc._.kg_mentions = mentions
+        doc._.kg_entities = entities
+        doc.spans[self.output_key] = spans
+        return doc
+
+    def _propagate(self, doc: Doc, chosen: list[tuple], taken: bytearray) -> list[tuple]:
+        """Later plain occurrences of names found by context rules in this doc."""
+        found = {}
+        for cand in chosen:
+            if cand[4] in ("pattern", "abbreviation") and not cand[7]:
+                text = doc[cand[0]:cand[1]].text
+                if looks_like_name(text) or text.isupper():
+                    found.setdefault(text, cand)
+        extra = []
+        for text, cand in found.items():
+            for match in re.finditer(r"(?<![\w\-])" + re.escape(text) + r"(?![\w\-])", doc.text):
+                span = doc.char_span(match.start(), match.end())
+                if span is None or any(taken[span.start:span.end]):
+                    continue
+                taken[span.start:span.end] = b"\x01" * (span.end - span.start)
+                extra.append((span.start, span.end, cand[2], cand[3], cand[4], cand[5], False, False))
+        return extra
