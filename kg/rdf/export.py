@@ -392,6 +392,7 @@ def write_store(triples: Iterable[ox.Triple], path: Path) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent))
+    os.chmod(tmp, 0o755)  # mkdtemp makes it private; the store is as readable as the other outputs
     try:
         store = ox.Store(str(tmp))
         default = ox.DefaultGraph()

@@ -268,7 +268,11 @@ def execute(store: ox.Store, sparql: str):
     try:
         return store.query(sparql, prefixes=QUERY_PREFIXES)
     except SyntaxError as exc:
-        raise KGError(f"SPARQL syntax error: {exc}; fix the query (`kg query --list` shows working examples)") from None
+        # One line: pyoxigraph lists every expected token, across lines, after a syntax error.
+        message = " ".join(str(exc).split())
+        if len(message) > 240:
+            message = message[:239] + "…"
+        raise KGError(f"SPARQL syntax error: {message}; fix the query (`kg query --list` shows working examples)") from None
 
 
 def term_value(term: Any) -> Any:

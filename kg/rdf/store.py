@@ -52,7 +52,7 @@ def open_store(out: Path) -> ox.Store:
     Returns
     -------
     pyoxigraph.Store
-        A read-only store: updates raise ``OSError``, and other readers may open it at the same time.
+        A read-only store: updates raise ``RuntimeError``, and other readers may open it at the same time.
 
     Raises
     ------
