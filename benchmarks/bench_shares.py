@@ -104,19 +104,25 @@ def _cache_path(path: Path, limit: int, proxy: bool) -> Path:
 def load_extraction(path: Path, corpus, *, limit: int = 0, proxy: bool = False, refresh: bool = False):
     """Extraction of ``corpus`` (read from ``path``), from the cache or by running the extractor in a child."""
     cache = _cache_path(path, limit, proxy)
-    if refresh or not cache.is_file():
-        command = [sys.executable, __file__, "--corpus", str(path), "--limit", str(limit), "--extract-only"]
-        if proxy:
-            command.append("--proxy")
-        print("extracting once (cached in", cache, ")...", file=sys.stderr, flush=True)
-        subprocess.run(command, check=True)
+    ids = [p.id for p in corpus.papers]
+    if not refresh and cache.is_file():
+        with cache.open("rb") as handle:
+            cached = pickle.load(handle)
+        # A cache made while papers had other ids (another reader version) is stale.
+        if isinstance(cached, dict) and cached.get("ids") == ids:
+            return cached["extraction"]
+    command = [sys.executable, __file__, "--corpus", str(path), "--limit", str(limit), "--extract-only"]
+    if proxy:
+        command.append("--proxy")
+    print("extracting once (cached in", cache, ")...", file=sys.stderr, flush=True)
+    subprocess.run(command, check=True)
     with cache.open("rb") as handle:
-        return pickle.load(handle)
+        return pickle.load(handle)["extraction"]
 
 
 def _extract_to_cache(path: Path, limit: int, proxy: bool) -> None:
     corpus = load_corpus(path, limit=limit)
-    papers = [p for p in corpus.papers]
+    papers = list(corpus.papers)
     started = time.perf_counter()
     if proxy:
         extraction = _proxy_extraction(papers)
@@ -130,7 +136,8 @@ def _extract_to_cache(path: Path, limit: int, proxy: bool) -> None:
     cache = _cache_path(path, limit, proxy)
     tmp = cache.with_suffix(".part")
     with tmp.open("wb") as handle:
-        pickle.dump(extraction, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump({"ids": [p.id for p in corpus.papers], "extraction": extraction}, handle,
+                    protocol=pickle.HIGHEST_PROTOCOL)
     tmp.replace(cache)
     print(f"extracted {len(papers)} papers in {seconds:.0f} s ({len(papers) / seconds:.0f} papers/s)", file=sys.stderr)
 
