@@ -47,6 +47,8 @@ PRECEDENCE: tuple[str, ...] = (
     "arxiv", "doi", "acl", "s2", "openalex", "pmid", "pmcid", "mag", "dblp", "s2corpus", "wos", "scopus",
 )
 STRONG_SCHEMES = frozenset(PRECEDENCE)
+#: Schemes that name exactly one paper version: records with different values never merge.
+_PINNING = ("arxiv", "acl")
 #: Merge notes kept in the report; the rest are summarised in one line.
 MAX_MERGE_NOTES = 200
 
@@ -61,6 +63,8 @@ _URL_PREFIX = re.compile(r"^(?:https?://)?(?:www\.|dx\.)?", re.IGNORECASE)
 
 
 def _strip_url(value: str, hosts: Iterable[str]) -> str:
+    if "/" not in value:
+        return value
     stripped = _URL_PREFIX.sub("", value)
     for host in hosts:
         if stripped.lower().startswith(host):
@@ -143,8 +147,12 @@ def classify_id(value: object) -> tuple[str, str] | None:
         normalised = normalise_id(scheme, prefixed.group(2))
         if normalised:
             return scheme, normalised
+    if _ACL_OLD.match(text) or _ACL_NEW.match(text):
+        return "acl", text
     for scheme in ("doi", "arxiv", "acl", "s2", "openalex"):
         if scheme == "openalex" and not (text[:1] in "Ww" or "openalex.org" in lowered):
+            continue
+        if scheme == "doi" and "10." not in text:
             continue
         normalised = normalise_id(scheme, text)
         if normalised:
@@ -223,8 +231,10 @@ def normalise_title(title: str) -> str:
     >>> normalise_title("  Delving  Deep into Rectifiers: Surpassing Human-Level Performance ")
     'delving deep into rectifiers surpassing human level performance'
     """
-    text = unicodedata.normalize("NFKD", title)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = title
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return _NON_WORD.sub(" ", text.casefold()).strip()
 
 
@@ -315,16 +325,33 @@ def resolve_records(records: list[Record]) -> tuple[list[Paper], list[Citation],
         if forest.union(a, b) and not flat[a].stub and not flat[b].stub:
             events.append((a, b, reason))
 
-    # 1. Strong ids: the same (scheme, value) is the same paper.
+    # 1. Strong ids: the same (scheme, value) is the same paper -- unless the two sides carry
+    #    different arXiv or Anthology ids, which name one paper each (a DOI shared by two
+    #    Anthology papers is a data error, not a duplicate).
     first_by_id: dict[tuple[str, str], int] = {}
+    pinned: dict[int, dict[str, str]] = {}
+    blocked: list[str] = []
     for index, record in enumerate(flat):
         for scheme, value in record.ids.items():
             if scheme not in STRONG_SCHEMES:
                 continue
-            key = (scheme, value)
-            seen = first_by_id.setdefault(key, index)
-            if seen != index:
-                join(seen, index, f"same {scheme} {value}")
+            seen = first_by_id.setdefault((scheme, value), index)
+            if seen == index:
+                continue
+            ra, rb = forest.find(seen), forest.find(index)
+            if ra == rb:
+                continue
+            pa = pinned.get(ra) or {s: flat[ra].ids[s] for s in _PINNING if s in flat[ra].ids}
+            pb = pinned.get(rb) or {s: flat[index].ids[s] for s in _PINNING if s in flat[index].ids}
+            clash = [s for s in _PINNING if s in pa and s in pb and pa[s] != pb[s]]
+            if clash:
+                blocked.append(
+                    f"not merged: {flat[index].path} record {flat[index].number} shares {scheme} {value} with "
+                    f"{flat[seen].path} record {flat[seen].number} but has another {clash[0]} id"
+                )
+                continue
+            join(seen, index, f"same {scheme} {value}")
+            pinned[forest.find(index)] = {**pb, **pa}
 
     # 2. References by a file-local key resolve to the one input record with that key.
     by_key: dict[str, list[int]] = defaultdict(list)
@@ -392,7 +419,7 @@ def resolve_records(records: list[Record]) -> tuple[list[Paper], list[Citation],
         seen_pairs.add(pair)
         citations.append(Citation(*pair))
 
-    notes = []
+    notes = blocked[:MAX_MERGE_NOTES]
     for a, b, reason in events[:MAX_MERGE_NOTES]:
         first, second = flat[a], flat[b]
         notes.append(
@@ -476,7 +503,9 @@ def _build_paper(ranked: list[Record], used: set[str]) -> Paper:
 
 def _paper_id(ids: dict[str, str], title: str, abstract: str, used: set[str]) -> str:
     for scheme in PRECEDENCE:
-        if scheme in ids:
+        # A strong id is taken by one paper only; a second holder (a shared DOI that was not
+        # merged because the records disagree) falls through to its next id.
+        if scheme in ids and f"{scheme}:{ids[scheme]}" not in used:
             return f"{scheme}:{ids[scheme]}"
     if title:
         base = f"title:{title_hash(title)}"
