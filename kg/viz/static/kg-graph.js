@@ -209,6 +209,7 @@
       }
     }
     details.replaceChildren(box);
+    details.parentNode.scrollIntoView({ block: "nearest" });
   }
   network.on("click", function (p) {
     if (p.nodes.length) { kg.focused = p.nodes[0]; showDetails(p.nodes[0]); }

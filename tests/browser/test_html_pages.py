@@ -1,0 +1,273 @@
+"""The HTML pages in a real headless Debian chromium, with the network off.
+
+Each page must load only file:// resources, log no console error, draw exactly the
+nodes and edges of its graph, find a node by name or alias, and show a clicked
+paper's abstract with its mentions highlighted. Screenshots land in tmp_path.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from browser.viz_bundles import small_bundle, synthetic_bundle
+from kg.settings import HtmlSettings
+from kg.viz.html import write_pages
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+PAGES = {"kg": "graph-kg.html", "papers": "graph-papers.html", "entities": "graph-entities.html", "citations": "graph-citations.html"}
+
+
+def _summary(bundle) -> dict:
+    from kg.build import _summary
+
+    return _summary(bundle)
+
+
+@pytest.fixture(scope="module")
+def driver():
+    if not (CHROMIUM.is_file() and CHROMEDRIVER.is_file()):
+        pytest.skip("needs Debian chromium and chromium-driver (/usr/bin/chromium, /usr/bin/chromedriver): apt-get install chromium chromium-driver")
+    webdriver = pytest.importorskip("selenium.webdriver", reason="needs selenium (pip install '.[test]')")
+    from selenium.webdriver.chrome.service import Service
+
+    profile = tempfile.mkdtemp(prefix="kg-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for arg in (
+        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-default-apps",
+        f"--user-data-dir={profile}", "--window-size=1400,900",
+    ):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    browser = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    try:
+        # Networking off: any http(s) request the page tried would fail and log an error.
+        browser.execute_cdp_cmd("Network.enable", {})
+        browser.execute_cdp_cmd(
+            "Network.emulateNetworkConditions",
+            {"offline": True, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
+        )
+        yield browser
+    finally:
+        browser.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def open_page(driver, path: Path, *, timeout: float = 20.0) -> dict:
+    """Open ``path`` from file://, wait for the first drawn frame, and check it loaded cleanly."""
+    driver.get_log("browser")  # drop what earlier pages logged
+    driver.get(path.as_uri())
+    deadline = time.monotonic() + timeout
+    while not driver.execute_script("return !!(window.kg && window.kg.ready)"):
+        assert time.monotonic() < deadline, f"{path.name} never drew its graph"
+        time.sleep(0.05)
+    state = driver.execute_script(
+        """
+        const net = kg.network;
+        return {
+          readyAt: kg.readyAt,
+          dataNodes: kg.data.nodes.length,
+          dataEdges: kg.data.edges.length,
+          viewNodes: kg.nodeView.length,
+          viewEdges: kg.edgeView.length,
+          drawnNodes: net.body.nodeIndices.length,
+          drawnEdges: net.body.edgeIndices.length,
+          physics: net.physics.options.enabled,
+          resources: performance.getEntriesByType('resource').map(e => e.name),
+          location: location.href,
+        };
+        """
+    )
+    assert_clean(driver, path, state["resources"] + [state["location"]])
+    return state
+
+
+def assert_clean(driver, path: Path, urls: list[str]) -> None:
+    errors = [entry for entry in driver.get_log("browser") if entry["level"] in ("SEVERE", "ERROR")]
+    assert not errors, f"{path.name} logged console errors: {errors}"
+    remote = [u for u in urls if not u.startswith("file://")]
+    assert not remote, f"{path.name} requested {remote}"
+
+
+def expected_counts(bundle, settings: HtmlSettings) -> dict[str, tuple[int, int]]:
+    """Nodes and edges each page must draw, counted from the bundle itself."""
+    kg = bundle.kg
+    papers = {n for n, a in kg.nodes(data=True) if a["kind"] == "paper" and not a["stub"]}
+    mentioned = {v for _, v, k in kg.edges(keys=True) if k == "mentions"}
+    links = {frozenset((u, v)) for u, v, k in kg.edges(keys=True) if k in ("mentions", "introduces", "variantOf")}
+    counts = {
+        "kg": (len(papers | mentioned), len(links)),
+        "papers": (bundle.shares.number_of_nodes(), bundle.shares.number_of_edges()),
+        "entities": (bundle.cooccurrence.number_of_nodes(), bundle.cooccurrence.number_of_edges()),
+    }
+    if bundle.citations.number_of_edges():
+        counts["citations"] = (bundle.citations.number_of_nodes(), bundle.citations.number_of_edges())
+    return {
+        page: (min(n, settings.max_nodes), min(e, settings.max_edges)) if n <= settings.max_nodes else (settings.max_nodes, None)
+        for page, (n, e) in counts.items()
+    }
+
+
+@pytest.fixture(scope="module")
+def small_site(tmp_path_factory):
+    bundle = small_bundle()
+    folder = tmp_path_factory.mktemp("small-site")
+    write_pages(bundle, folder, settings=HtmlSettings(), summary=_summary(bundle))
+    return bundle, folder
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_page_draws_its_graph_offline(driver, small_site, page, tmp_path):
+    bundle, folder = small_site
+    state = open_page(driver, folder / PAGES[page])
+    nodes, edges = expected_counts(bundle, HtmlSettings())[page]
+    assert (state["viewNodes"], state["drawnNodes"]) == (nodes, nodes)
+    assert (state["viewEdges"], state["drawnEdges"]) == (edges, edges)
+    assert state["physics"] is False
+    legend = driver.execute_script("return [...document.querySelectorAll('#kg-legend li')].map(li => li.textContent)")
+    assert legend and all("(" in item for item in legend)
+    driver.save_screenshot(str(tmp_path / f"{page}.png"))
+    assert (tmp_path / f"{page}.png").stat().st_size > 10_000
+
+
+def test_search_finds_a_node_by_alias_and_focuses_it(driver, small_site, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    _, folder = small_site
+    open_page(driver, folder / PAGES["kg"])
+    box = driver.find_element(By.ID, "kg-search")
+    box.send_keys("stanford question answering dataset", Keys.ENTER)
+    assert driver.execute_script("return kg.focused") == "squad"
+    assert driver.execute_script("return kg.network.getSelectedNodes()") == ["squad"]
+    # Focusing centres the node in the canvas.
+    centre = driver.execute_script(
+        """const p = kg.network.canvasToDOM(kg.network.getPosition('squad'));
+           const c = document.getElementById('kg-graph');
+           return [p.x - c.clientWidth / 2, p.y - c.clientHeight / 2];"""
+    )
+    assert abs(centre[0]) < 5 and abs(centre[1]) < 5
+    details = driver.find_element(By.ID, "kg-details").text
+    assert "SQuAD" in details and "Named in 2 papers" in details
+    box.clear()
+    box.send_keys("no such thing", Keys.ENTER)
+    assert "Nothing named" in driver.find_element(By.ID, "kg-search-status").text
+    driver.save_screenshot(str(tmp_path / "search.png"))
+    assert_clean(driver, folder / PAGES["kg"], [])
+
+
+def _click_node(driver, node_id: str) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+
+    canvas = driver.find_element(By.CSS_SELECTOR, "#kg-graph canvas")
+    x, y = driver.execute_script(
+        "const p = kg.network.canvasToDOM(kg.network.getPosition(arguments[0]));"
+        "const c = document.querySelector('#kg-graph canvas');"
+        "return [p.x - c.clientWidth / 2, p.y - c.clientHeight / 2];",
+        node_id,
+    )
+    ActionChains(driver).move_to_element_with_offset(canvas, int(x), int(y)).pause(0.3).click().perform()
+
+
+def test_clicking_a_paper_highlights_its_mentions(driver, small_site, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    bundle, folder = small_site
+    open_page(driver, folder / PAGES["kg"])
+    paper = "arxiv:1810.04805"
+    _click_node(driver, paper)
+    # Hovering first shows the tooltip with title, year and venue.
+    tooltip = driver.find_element(By.ID, "kg-tooltip")
+    assert "BERT: Pre-training" in tooltip.text and "2019" in tooltip.text
+    assert driver.find_element(By.CSS_SELECTOR, "#kg-details .details").get_attribute("data-node") == paper
+    marks = driver.find_elements(By.CSS_SELECTOR, "#kg-details .abstract mark.mention")
+    expected = [m for m in bundle.extraction.mentions[paper] if m.field == "abstract"]
+    assert [m.text for m in marks] == [m.text for m in expected]
+    assert [m.get_attribute("data-type") for m in marks] == [m.label for m in expected]
+    colours = {m.get_attribute("data-type"): m.value_of_css_property("border-bottom-color") for m in marks}
+    assert len(set(colours.values())) == len(colours), "each type gets its own colour"
+    title_marks = driver.find_elements(By.CSS_SELECTOR, "#kg-details h3 mark.mention")
+    assert [m.text for m in title_marks] == ["BERT"]
+    driver.save_screenshot(str(tmp_path / "paper-clicked.png"))
+
+    # Clicking an entity lists its papers.
+    _click_node(driver, "transformer")
+    assert driver.find_element(By.CSS_SELECTOR, "#kg-details .details").get_attribute("data-node") == "transformer"
+    items = driver.find_elements(By.CSS_SELECTOR, "#kg-details ol.papers li")
+    naming = {u for u, v, k in bundle.kg.edges(keys=True) if k == "mentions" and v == "transformer"}
+    assert sorted(i.text.rsplit(" (", 1)[0] for i in items) == sorted(bundle.kg.nodes[p]["title"] for p in naming)
+    assert_clean(driver, folder / PAGES["kg"], [])
+
+
+def test_filters_by_type_and_community(driver, small_site):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    bundle, folder = small_site
+    open_page(driver, folder / PAGES["kg"])
+    total = driver.execute_script("return kg.nodeView.length")
+    driver.find_element(By.CSS_SELECTOR, '#kg-legend input[data-type="paper"]').click()
+    entities = sum(1 for n in driver.execute_script("return kg.data.nodes.map(n => n.type)") if n != "paper")
+    assert driver.execute_script("return kg.nodeView.length") == entities
+    assert driver.execute_script("return kg.edgeView.length") == 0, "paper-entity links go with the papers"
+    driver.find_element(By.CSS_SELECTOR, '#kg-legend input[data-type="paper"]').click()
+    assert driver.execute_script("return kg.nodeView.length") == total
+
+    community = bundle.communities[0]
+    Select(driver.find_element(By.ID, "kg-community")).select_by_value(str(community.id))
+    shown = set(driver.execute_script("return kg.nodeView.getIds()"))
+    assert shown == {n for n, a in bundle.kg.nodes(data=True) if a.get("community") == community.id}
+    assert_clean(driver, folder / PAGES["kg"], [])
+
+
+def test_index_links_every_page(driver, small_site):
+    from selenium.webdriver.common.by import By
+
+    bundle, folder = small_site
+    driver.get_log("browser")
+    driver.get((folder / "index.html").as_uri())
+    links = [a.get_attribute("href") for a in driver.find_elements(By.CSS_SELECTOR, "ul.pages a")]
+    assert sorted(Path(link.removeprefix("file://")).name for link in links) == sorted(PAGES.values())
+    assert all(Path(link.removeprefix("file://")).is_file() for link in links)
+    body = driver.find_element(By.TAG_NAME, "body").text
+    assert "Records skipped" in body and "Dataset" in body
+    urls = driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+    assert_clean(driver, folder / "index.html", urls)
+
+
+@pytest.mark.slow
+def test_5000_node_page_is_interactive_within_3_seconds(driver, tmp_path_factory, tmp_path):
+    """A synthetic 5,000-paper bundle: every page is drawn and ready in under 3 s."""
+    bundle = synthetic_bundle(5000, seed=1)
+    folder = tmp_path_factory.mktemp("big-site")
+    settings = HtmlSettings()
+    write_pages(bundle, folder, settings=settings, summary=_summary(bundle))
+    expected = expected_counts(bundle, settings)
+    for page, file in PAGES.items():
+        state = open_page(driver, folder / file, timeout=30)
+        nodes, edges = expected[page]
+        assert state["drawnNodes"] == nodes, page
+        if edges is not None:
+            assert state["drawnEdges"] == edges, page
+        assert state["drawnEdges"] <= settings.max_edges
+        assert state["readyAt"] < 3000, f"{file}: first frame after {state['readyAt']:.0f} ms"
+        # Interactive: a search and a synchronous redraw answer quickly.
+        took = driver.execute_script(
+            "const t = performance.now(); kg.focusNode(kg.data.nodes[0].id); kg.network.redraw();"
+            "kg.network.renderer._redraw(); return performance.now() - t;"
+        )
+        assert took < 1000, f"{file}: focusing a node took {took:.0f} ms"
+        if page == "kg":  # 5,000 papers and their entities exceed the cap: the page must say so
+            note = driver.execute_script("return document.getElementById('kg-omitted').textContent")
+            assert "Left out" in note and f"{settings.max_nodes} most connected" in note
+        driver.save_screenshot(str(tmp_path / f"big-{page}.png"))
