@@ -21,10 +21,11 @@ from kg.nlp.components.language import LanguageGuard
 from kg.nlp.components.patterns import PatternRules
 from kg.nlp.components.resolver import MentionResolver
 from kg.nlp.components.tokenizer import make_scientific_tokenizer
+from kg.nlp.components.trained_ner import TrainedNER
 
 __all__ = [
     "create_tokenizer", "make_language_guard", "make_abbreviations", "make_gazetteer", "make_patterns",
-    "make_resolver", "register_extensions",
+    "make_resolver", "make_trained_ner", "register_extensions",
 ]
 
 
@@ -105,16 +106,22 @@ def make_patterns(nlp: Language, name: str, span_key: str, gazetteer_key: str, p
     "gazetteer_component": "kg_gazetteer", "gazetteer_key": "kg_gazetteer", "abbreviation_key": "kg_abbreviations",
     "pattern_key": "kg_patterns", "ner_key": "ner", "output_key": "kg_mentions", "use_rules": True, "use_ner": True,
     "scores": {"gazetteer": 0.95, "abbreviation": 0.85, "ner": 0.7}, "introducing_rules": ["title_prefix", "propose"],
-    "head_labels": {}, "generic_words": [], "generic_modifiers": [], "propagate": True,
+    "head_labels": {}, "generic_words": [], "generic_modifiers": [], "propagate": True, "ner_first_labels": [],
 })
 def make_resolver(nlp: Language, name: str, gazetteer_component: str, gazetteer_key: str, abbreviation_key: str,
                   pattern_key: str, ner_key: str, output_key: str, use_rules: bool, use_ner: bool,
                   scores: dict[str, float], introducing_rules: list[str], head_labels: dict[str, list[str]],
-                  generic_words: list[str], generic_modifiers: list[str], propagate: bool) -> MentionResolver:
+                  generic_words: list[str], generic_modifiers: list[str], propagate: bool,
+                  ner_first_labels: list[str]) -> MentionResolver:
     return MentionResolver(
         nlp, name, gazetteer_component=gazetteer_component, gazetteer_key=gazetteer_key,
         abbreviation_key=abbreviation_key, pattern_key=pattern_key, ner_key=ner_key, output_key=output_key,
         use_rules=use_rules, use_ner=use_ner, scores=scores, introducing_rules=introducing_rules,
         head_labels=head_labels, generic_words=generic_words, generic_modifiers=generic_modifiers,
-        propagate=propagate,
+        propagate=propagate, ner_first_labels=ner_first_labels,
     )
+
+
+@Language.factory("kg_trained_ner", default_config={"model_path": "", "spans_key": "ner", "min_score": 0.0})
+def make_trained_ner(nlp: Language, name: str, model_path: str, spans_key: str, min_score: float) -> TrainedNER:
+    return TrainedNER(nlp, name, model_path=model_path, spans_key=spans_key, min_score=min_score)

@@ -63,7 +63,7 @@ class MentionResolver:
                  abbreviation_key: str, pattern_key: str, ner_key: str, output_key: str,
                  use_rules: bool, use_ner: bool, scores: dict[str, float], introducing_rules: list[str],
                  head_labels: dict[str, list[str]], generic_words: list[str], generic_modifiers: list[str],
-                 propagate: bool):
+                 propagate: bool, ner_first_labels: list[str] = ()):
         self.name = name
         self.nlp = nlp
         self.gazetteer_component = gazetteer_component
@@ -76,6 +76,7 @@ class MentionResolver:
         self.generic = {w.lower() for w in generic_words}
         self.modifiers = {w.lower() for w in generic_modifiers}
         self.propagate = propagate
+        self.ner_first = set(ner_first_labels)
         self._gazetteer = None
 
     @property
@@ -194,6 +195,18 @@ class MentionResolver:
         ner = self._ner_candidates(doc) if self.use_ner else []
         taken = bytearray(len(doc))
         chosen = []
+        if self.ner_first:
+            # The trained model's spans of these labels beat the rule spans they overlap
+            # (on SciER dev such a rule span is right 13-22% of the time, the model's
+            # 60-72%); a rule span the model agrees with exactly keeps its provenance.
+            exact = {(c[0], c[1]): c for c in rule if not c[7]}
+            first = [exact.get((c[0], c[1]), c) for c in ner if c[2] in self.ner_first]
+            ner = [c for c in ner if c[2] not in self.ner_first]
+            for cand in sorted(first, key=lambda c: (c[0] - c[1], -c[5], c[0])):
+                if any(taken[cand[0]:cand[1]]) or self._is_generic(doc[cand[0]:cand[1]].text):
+                    continue
+                taken[cand[0]:cand[1]] = b"\x01" * (cand[1] - cand[0])
+                chosen.append(cand)
         nested = [c for c in rule if c[7]]
         # Longest first; on equal length the more confident source wins.
         for cand in sorted((c for c in rule if not c[7]), key=lambda c: (c[0] - c[1], -c[5], c[0])):
