@@ -86,7 +86,9 @@ def extract_docs(papers: Sequence[Paper], *, settings: ExtractSettings, progress
             continue
         work.append((paper, title_len, skipped))
         texts.append(text)
-    docs = nlp.pipe(((t, k) for k, t in enumerate(texts)), as_tuples=True,
+    # Fields were checked for English above, one by one; the doc-level guard would only repeat it.
+    disable = ["kg_language"] if "kg_language" in nlp.pipe_names else []
+    docs = nlp.pipe(((t, k) for k, t in enumerate(texts)), as_tuples=True, disable=disable,
                     batch_size=settings.batch_size, n_process=settings.n_process)
     for doc, k in track(docs, description="Extracting", total=len(texts), enabled=progress):
         paper, title_len, skipped = work[k]

@@ -22,6 +22,8 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
+from kg.nlp.components.tokenizer import doc_text
+
 __all__ = ["AbbreviationDetector", "find_long_form"]
 
 
@@ -92,14 +94,15 @@ class AbbreviationDetector:
         pairs: list[list[str]] = []
         spans: list[Span] = []
         if doc._.kg_lang in ("", "en"):
-            text = doc.text
+            text = doc_text(doc)
+            has_sents = doc.has_annotation("SENT_START")  # scans the doc: once, not per match
             for _, start, end in self.matcher(doc):
                 open_tok = doc[start]
                 short_span = doc[start + 1:end - 1]
                 short = short_span.text
                 if not self._short_ok(short):
                     continue
-                sent_start = open_tok.sent.start if doc.has_annotation("SENT_START") else 0
+                sent_start = open_tok.sent.start if has_sents else 0
                 n_words = min(len(short) + 5, 2 * len(short), self.max_long_words)
                 window_start = max(sent_start, start - n_words * 2)  # hyphens are tokens; allow for them
                 if window_start >= start:

@@ -13,6 +13,8 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg.nlp.components.tokenizer import doc_text
+
 __all__ = ["LanguageGuard", "english_score"]
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
@@ -70,5 +72,5 @@ class LanguageGuard:
         return n_words < self.min_words or share >= self.min_function_share
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.kg_lang = "en" if self.is_english(doc.text) else "other"
+        doc._.kg_lang = "en" if self.is_english(doc_text(doc)) else "other"
         return doc

@@ -30,10 +30,12 @@ from __future__ import annotations
 import re
 
 from spacy.language import Language
-from spacy.matcher import Matcher
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from kg.nlp.text import SIZE_RE, looks_like_name
+
+from kg.nlp.components.tokenizer import doc_text
 
 __all__ = ["PatternRules"]
 
@@ -89,27 +91,16 @@ class PatternRules:
         self.stop_suffixes = {w.lower() for w in compound_stop_suffixes}
         self.shape_stoplist = {w.lower() for w in shape_stoplist}
         self.list_openers = {w.lower() for w in list_openers}
-        name_tok = {"IS_LOWER": False, "IS_PUNCT": False, "IS_SPACE": False, "LIKE_NUM": False}
-        self.matcher = Matcher(nlp.vocab)
-        self.matcher.add("propose", [[
-            {"LOWER": {"IN": [w.lower() for w in propose_verbs]}},
-            {"LOWER": {"IN": sorted(self.determiners)}, "OP": "?"},
-            {"LOWER": {"IN": [w.lower() for w in adjectives]}, "OP": "*"},
-            name_tok,
-        ]])
-        self.matcher.add("called", [[
-            {"LOWER": {"IN": [w.lower() for w in called_words]}},
-            {"ORTH": {"IN": ['"', "“", "'", "‘"]}, "OP": "?"},
-            name_tok,
-        ]])
-        cue_nouns = sorted(self.dataset_nouns | self.model_nouns)
-        self.matcher.add("noun_cue", [[name_tok, {"LOWER": {"IN": cue_nouns}}]])
-        opener_first = sorted({w.split()[0] for w in self.list_openers})
-        self.matcher.add("evaluate_on", [[
-            {"LOWER": {"IN": [w.lower() for w in eval_words]}},
-            {"IS_PUNCT": False, "IS_SPACE": False, "OP": f"{{0,{eval_gap}}}"},
-            {"LOWER": {"IN": opener_first}},
-        ]])
+        self.propose_verbs = {w.lower() for w in propose_verbs}
+        self.called_words = {w.lower() for w in called_words}
+        self.adjectives = {w.lower() for w in adjectives}
+        self.eval_words = {w.lower() for w in eval_words}
+        self.eval_gap = eval_gap
+        # Single-token triggers keep the Matcher cheap; the context is read per match.
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        for rule, words in (("propose", self.propose_verbs), ("called", self.called_words),
+                            ("noun_cue", self.dataset_nouns | self.model_nouns), ("evaluate_on", self.eval_words)):
+            self.matcher.add(rule, [nlp.make_doc(w) for w in sorted(words) if len(nlp.make_doc(w)) == 1])
 
     # -- helpers -------------------------------------------------------------------------
 
@@ -153,7 +144,6 @@ class PatternRules:
         if colon is None or any(t.is_space for t in doc[:colon]):
             return
         start, end = self._compound(doc, 0)
-        words = doc[0:colon]
         # "Qwen2.5-Math Technical Report: ..." names the model before "Technical Report".
         report = [t.lower_ for t in doc[end:colon]] in (["technical", "report"], ["report"])
         if end != colon and not report:
@@ -163,7 +153,6 @@ class PatternRules:
             return
         label = "MODEL" if report else self._cue_label(doc[colon + 1:colon + 16], "METHOD")
         out.append(Span(doc, start, end, label=label, kb_id="title_prefix"))
-        del words
 
     def _add_name_list(self, doc: Doc, i: int, label: str, rule: str, out: list[Span], *, strong: bool) -> int:
         """Names from token ``i`` on, separated by commas / "and" / "or"; returns how many."""
@@ -195,13 +184,24 @@ class PatternRules:
                 break
         return found
 
+    @staticmethod
+    def _name_token(token) -> bool:
+        return not (token.is_lower or token.is_punct or token.is_space or token.like_num)
+
     def _match_rules(self, doc: Doc, out: list[Span]) -> None:
         strings = doc.vocab.strings
+        n = len(doc)
         for match_id, start, end in self.matcher(doc):
             rule = strings[match_id]
-            last = doc[end - 1]
             if rule == "propose":
-                n_start, n_end = self._compound(doc, end - 1)
+                i = end
+                if i < n and doc[i].lower_ in self.determiners:
+                    i += 1
+                while i < n and doc[i].lower_ in self.adjectives:
+                    i += 1
+                if i >= n or not self._name_token(doc[i]):
+                    continue
+                n_start, n_end = self._compound(doc, i)
                 text = doc[n_start:n_end].text
                 if not self._name_ok(text, strong=True):
                     continue
@@ -209,24 +209,29 @@ class PatternRules:
                 if after and after[0].text not in (",", "(", ":", "—", "–", "-", ".", "which", "that", "to", "for", "and"):
                     continue  # "we propose Bayesian inference ..." is a phrase, not a name
                 label = self._cue_label(doc[n_end:n_end + 12], "METHOD")
-                if label is None:
-                    continue
                 out.append(Span(doc, n_start, n_end, label=label, kb_id="propose"))
                 if after and after[0].lower_ == "and":
                     self._add_name_list(doc, n_end + 1, label, "propose", out, strong=False)
             elif rule == "called":
-                n_start, n_end = self._compound(doc, end - 1)
+                i = end
+                if i < n and doc[i].text in ('"', "“", "'", "‘"):
+                    i += 1
+                if i >= n or not self._name_token(doc[i]):
+                    continue
+                n_start, n_end = self._compound(doc, i)
                 text = doc[n_start:n_end].text
                 if not self._name_ok(text, strong=True):
                     continue
                 label = self._cue_label(doc[max(0, start - 6):start], None) or self._cue_label(doc[n_end:n_end + 8], "METHOD")
                 out.append(Span(doc, n_start, n_end, label=label, kb_id="called"))
             elif rule == "noun_cue":
-                n_start, n_end = self._compound(doc, start)
-                if n_end != end - 1:
+                if start == 0 or not self._name_token(doc[start - 1]):
+                    continue
+                n_start, n_end = self._compound(doc, start - 1)
+                if n_end != start:
                     continue
                 text = doc[n_start:n_end].text
-                noun = last.lower_
+                noun = doc[start].lower_
                 if noun in self.dataset_nouns:
                     strong = not doc[n_start].is_sent_start
                     if self._name_ok(text, strong=strong) and text.lower() not in self.shape_stoplist:
@@ -234,15 +239,18 @@ class PatternRules:
                 elif looks_like_name(text) and text.lower() not in self.shape_stoplist:
                     out.append(Span(doc, n_start, n_end, label="MODEL", kb_id="noun_cue"))
             elif rule == "evaluate_on":
-                i = end - 1
-                if last.lower_ == "such" and i + 1 < len(doc) and doc[i + 1].lower_ == "as":
-                    i += 1
-                elif f"{last.lower_}" not in self.list_openers:
-                    continue
-                self._add_name_list(doc, i + 1, "DATASET", "evaluate_on", out, strong=True)
+                for i in range(end, min(n, end + self.eval_gap + 1)):
+                    token = doc[i]
+                    if token.is_punct or token.is_space:
+                        break
+                    if token.lower_ == "such" and i + 1 < n and doc[i + 1].lower_ == "as":
+                        self._add_name_list(doc, i + 2, "DATASET", "evaluate_on", out, strong=True)
+                        break
+                    if token.lower_ in self.list_openers:
+                        self._add_name_list(doc, i + 1, "DATASET", "evaluate_on", out, strong=True)
+                        break
 
-    def _sizes(self, doc: Doc, out: list[Span]) -> None:
-        text = doc.text
+    def _sizes(self, doc: Doc, text: str, out: list[Span]) -> None:
         if not _SIZE_TEXT_RE.search(text):
             return
         gazetteer_spans = list(doc.spans[self.gazetteer_key]) if self.gazetteer_key in doc.spans else []
@@ -280,8 +288,8 @@ class PatternRules:
                     j += 1
             used_end = j - 1
 
-    def _shapes(self, doc: Doc, out: list[Span]) -> None:
-        for match in _SHAPE_RE.finditer(doc.text):
+    def _shapes(self, doc: Doc, text: str, out: list[Span]) -> None:
+        for match in _SHAPE_RE.finditer(text):
             piece = match.group()
             if piece.lower() in self.shape_stoplist or len(piece) < 3:
                 continue
@@ -300,7 +308,8 @@ class PatternRules:
         if doc._.kg_lang in ("", "en") and len(doc):
             self._title_prefix(doc, out)
             self._match_rules(doc, out)
-            self._shapes(doc, out)
-            self._sizes(doc, out)
+            text = doc_text(doc)
+            self._shapes(doc, text, out)
+            self._sizes(doc, text, out)
         doc.spans[self.span_key] = out
         return doc

@@ -27,6 +27,8 @@ from spacy.tokens import Doc, Span
 
 from kg.nlp.text import looks_like_name, slug
 
+from kg.nlp.components.tokenizer import doc_text
+
 __all__ = ["MentionResolver"]
 
 
@@ -228,10 +230,11 @@ class MentionResolver:
         if self.propagate:
             chosen.extend(self._propagate(doc, chosen, taken))
         spans = []
+        has_sents = doc.has_annotation("SENT_START")  # scans the doc: once, not per mention
         for start, end, label, entity, source, score, introduced, is_nested in sorted(chosen, key=lambda c: (c[0], -c[1])):
             span = doc[start:end]
             entities.setdefault(entity["id"], entity)
-            sent = span.sent if doc.has_annotation("SENT_START") else doc[:]
+            sent = span.sent if has_sents else doc[:]
             mentions.append({
                 "start": span.start_char, "end": span.end_char, "text": span.text, "label": label,
                 "entity_id": entity["id"], "canonical": entity["name"], "source": source, "score": float(score),
@@ -253,8 +256,11 @@ class MentionResolver:
                 if looks_like_name(text) or text.isupper():
                     found.setdefault(text, cand)
         extra = []
+        if not found:
+            return extra
+        text_of_doc = doc_text(doc)
         for text, cand in found.items():
-            for match in re.finditer(r"(?<![\w\-])" + re.escape(text) + r"(?![\w\-])", doc.text):
+            for match in re.finditer(r"(?<![\w\-])" + re.escape(text) + r"(?![\w\-])", text_of_doc):
                 span = doc.char_span(match.start(), match.end())
                 if span is None or any(taken[span.start:span.end]):
                     continue

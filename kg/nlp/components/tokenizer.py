@@ -16,7 +16,31 @@ from spacy.lang.en import English
 from spacy.tokenizer import Tokenizer
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 
-__all__ = ["make_scientific_tokenizer"]
+__all__ = ["make_scientific_tokenizer", "ScientificTokenizer", "doc_text", "TEXT_KEY"]
+
+#: ``doc.user_data`` key holding the text the doc was made from. ``Doc.text`` joins
+#: every token into a new string on each call, which the rule components would
+#: otherwise pay several times per doc.
+TEXT_KEY = "kg_text"
+
+
+class ScientificTokenizer(Tokenizer):
+    """spaCy's tokenizer that also keeps the input text in ``doc.user_data[TEXT_KEY]``."""
+
+    def __call__(self, text):
+        doc = super().__call__(text)
+        doc.user_data[TEXT_KEY] = text
+        return doc
+
+    def pipe(self, texts, batch_size=1000):
+        for text in texts:
+            yield self(text)
+
+
+def doc_text(doc) -> str:
+    """``doc.text``, from the tokenizer's copy when there is one."""
+    text = doc.user_data.get(TEXT_KEY)
+    return text if text is not None else doc.text
 
 _HYPHEN_INFIX = r"(?<=[A-Za-z0-9.+])[-–](?=[A-Za-z0-9])"
 _SLASH_INFIX = r"(?<=[A-Za-z0-9])/(?=[A-Za-z0-9])"
@@ -50,7 +74,7 @@ def make_scientific_tokenizer(nlp, *, split_hyphens: bool = True, split_slashes:
         infixes.append(_HYPHEN_INFIX)
     if split_slashes:
         infixes.append(_SLASH_INFIX)
-    return Tokenizer(
+    return ScientificTokenizer(
         nlp.vocab,
         rules=defaults.tokenizer_exceptions,
         prefix_search=compile_prefix_regex(defaults.prefixes).search,

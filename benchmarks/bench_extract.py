@@ -1,0 +1,75 @@
+"""Speed of the rule pipeline: papers/s and peak memory over ACL Anthology abstracts.
+
+Usage::
+
+    python benchmarks/bench_extract.py [--n 10000] [--n-process 1] [--batch-size 256]
+
+Reads ``../shared/corpora/acl-anthology/papers-2016plus.jsonl.gz`` (the first ``--n``
+papers), runs :func:`kg.extract.extract_corpus` on them and prints papers/s,
+seconds, mentions and the peak resident memory (``resource.getrusage``; with
+``--n-process 2`` the workers' peak is printed too).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO.parent / "shared" / "corpora" / "acl-anthology" / "papers-2016plus.jsonl.gz"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=10000, help="papers to extract")
+    parser.add_argument("--n-process", type=int, default=1, help="worker processes for nlp.pipe")
+    parser.add_argument("--batch-size", type=int, default=256)
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--with-ner", action="store_true", help="include the trained NER (default: rules only)")
+    args = parser.parse_args()
+    sys.path.insert(0, str(REPO))
+    from kg.extract import extract_corpus
+    from kg.nlp.pipeline import load_pipeline
+    from kg.settings import ExtractSettings
+    from kg.types import Paper
+
+    if not args.corpus.is_file():
+        sys.exit(f"{args.corpus} not found; pass --corpus")
+    papers = []
+    with gzip.open(args.corpus, "rt", encoding="utf-8") as handle:
+        for line in handle:
+            record = json.loads(line)
+            papers.append(Paper(id=record["id"], title=record.get("title") or "", abstract=record.get("abstract") or ""))
+            if len(papers) >= args.n:
+                break
+    started = time.perf_counter()
+    load_pipeline(use_ner=args.with_ner)
+    loaded = time.perf_counter()
+    settings = ExtractSettings(n_process=args.n_process, batch_size=args.batch_size, use_ner=args.with_ner)
+    cpu_started = time.process_time()
+    extraction = extract_corpus(papers, settings=settings)
+    done = time.perf_counter()
+    cpu = time.process_time() - cpu_started
+    seconds = done - loaded
+    mentions = sum(len(m) for m in extraction.mentions.values())
+    peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"papers:        {len(papers)}")
+    print(f"n_process:     {args.n_process}   pipeline: {'rules + NER' if args.with_ner else 'rules'}")
+    print(f"load seconds:  {loaded - started:.2f}")
+    print(f"seconds:       {seconds:.2f}")
+    print(f"papers/s:      {len(papers) / seconds:.0f} (wall clock)")
+    if args.n_process == 1:
+        # CPU time of this process: the one-core rate even when other jobs share the machine.
+        print(f"papers/s CPU:  {len(papers) / cpu:.0f} (per CPU second of this process)")
+    print(f"mentions:      {mentions} ({mentions / len(papers):.1f} per paper), entities: {len(extraction.entities)}")
+    print(f"peak memory:   {peak_self:.0f} MiB (main){f', {peak_children:.0f} MiB (largest worker)' if args.n_process > 1 else ''}")
+
+
+if __name__ == "__main__":
+    main()
