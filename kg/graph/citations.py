@@ -72,6 +72,9 @@ def infer_citations(
     linked to a paper from a later year than its own (when both years are
     known), nor through an entity A itself introduces, nor through a
     ``broad`` class name. Naming a size variant counts as naming its family.
+    A claim to introduce an entity that a paper of an earlier year already
+    names is not used (it is a use, or a later namesake), and its paper may then
+    refer to the earlier introducer; claims are only ever removed, never added.
 
     Parameters
     ----------
@@ -95,20 +98,30 @@ def infer_citations(
     if not intro:
         return []
     year = {p.id: p.year for p in papers}
+    named_by = {pid: _named(paper_mentions, entities) for pid, paper_mentions in mentions.items()}
+    # A paper cannot have introduced what an earlier paper already names: drop such claims
+    # (OntoNotes claimed by a 2008 paper while 2006 papers name it; a title merely using "SVM").
+    first_named: dict[str, int] = {}
+    for pid, names in named_by.items():
+        if year.get(pid) is not None:
+            for entity_id in names:
+                first_named[entity_id] = min(first_named.get(entity_id, year[pid]), year[pid])
+    for entity_id in list(intro):
+        earliest = first_named.get(entity_id)
+        claims = {
+            pid: score for pid, score in intro[entity_id].items()
+            if earliest is None or year.get(pid) is None or year[pid] <= earliest
+        }
+        if claims:
+            intro[entity_id] = claims
+        else:
+            del intro[entity_id]
     evidence: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)
-    for citing, paper_mentions in mentions.items():
-        named: set[str] = set()
-        own: set[str] = set()
-        for mention in paper_mentions:
-            named.add(mention.entity_id)
-            if mention.introduced:
-                own.add(mention.entity_id)
-            entity = entities.get(mention.entity_id)
-            if entity is not None and entity.parent:
-                named.add(entity.parent)
-        for entity_id in sorted(named - own):
+    for citing in mentions:
+        for entity_id in sorted(named_by[citing]):
             claims = intro.get(entity_id)
-            if not claims:
+            # A paper whose own claim stands does not refer to the other claimants.
+            if not claims or citing in claims:
                 continue
             for cited, score in claims.items():
                 if cited == citing:
@@ -128,3 +141,14 @@ def infer_citations(
         via = tuple(sorted(by_entity, key=lambda e: (-by_entity[e], e)))
         inferred.append(InferredCitation(citing, cited, confidence, via))
     return inferred
+
+
+def _named(paper_mentions: Sequence[Mention], entities: Mapping[str, Entity]) -> set[str]:
+    """Entity ids a paper names, a size variant also naming its family."""
+    named: set[str] = set()
+    for mention in paper_mentions:
+        named.add(mention.entity_id)
+        entity = entities.get(mention.entity_id)
+        if entity is not None and entity.parent:
+            named.add(entity.parent)
+    return named

@@ -80,23 +80,41 @@ def test_introduces_and_refers_to_are_kept_apart_from_citations():
 def test_inferred_citation_rules():
     corpus, extraction = make(
         {
-            "acl:intro1": ["bleu"], "acl:intro2": [], "acl:old": ["bleu"], "acl:new": ["bleu", "meteor"],
-            "acl:llm": [], "acl:fam": [],
+            "acl:intro1": ["bleu"], "acl:intro2": [], "acl:new": ["bleu"], "acl:undated": ["bleu"],
+            "acl:llm": [], "acl:user": ["large-language-models"],
         },
-        introduced={"acl:intro1": ["bleu"], "acl:intro2": ["bleu"], "acl:llm": ["large-language-models"],
-                    "acl:fam": ["qwen"]},
-        years={"acl:intro1": 2002, "acl:intro2": 2002, "acl:old": 1999, "acl:new": 2010},
+        introduced={"acl:intro1": ["bleu"], "acl:intro2": ["bleu"], "acl:llm": ["large-language-models"]},
+        years={"acl:intro1": 2002, "acl:intro2": 2002, "acl:new": 2010},
         broad={"large-language-models"},
     )
     found = {(i.citing, i.cited): i for i in infer_citations(corpus.papers, extraction.mentions, extraction.entities)}
     # Two papers claim bleu: each claim counts half.
     assert math.isclose(found[("acl:new", "acl:intro1")].confidence, 0.45)
     assert math.isclose(found[("acl:new", "acl:intro2")].confidence, 0.45)
-    # A paper never refers to a later one, nor to itself through its own introduction.
-    assert ("acl:old", "acl:intro1") not in found
+    # A paper without a year is still linked; a paper never refers to itself through its own introduction.
+    assert ("acl:undated", "acl:intro1") in found
     assert ("acl:intro1", "acl:intro2") not in found and ("acl:intro1", "acl:intro1") not in found
     # Broad class names introduce nothing.
     assert not any(k[1] == "acl:llm" for k in found)
+
+
+def test_a_claim_contradicted_by_an_earlier_paper_is_not_used():
+    corpus, extraction = make(
+        {"acl:onto2006": [], "acl:onto2008": [], "acl:user": ["ontonotes"], "acl:old": ["meteor"],
+         "acl:meteor": [], "acl:later": ["meteor"]},
+        introduced={"acl:onto2006": ["ontonotes"], "acl:onto2008": ["ontonotes"], "acl:meteor": ["meteor"]},
+        years={"acl:onto2006": 2006, "acl:onto2008": 2008, "acl:user": 2010, "acl:old": 1999, "acl:meteor": 2005,
+               "acl:later": 2010},
+    )
+    found = {(i.citing, i.cited): i for i in infer_citations(corpus.papers, extraction.mentions, extraction.entities)}
+    # The 2008 claim is void (a 2006 paper names OntoNotes), so the 2006 paper keeps the whole claim.
+    assert set(found) == {("acl:user", "acl:onto2006"), ("acl:onto2008", "acl:onto2006")}
+    assert math.isclose(found[("acl:user", "acl:onto2006")].confidence, 0.9)
+    # meteor is named in 1999, so the 2005 paper did not introduce it: nobody refers to it.
+    assert not any(cited == "acl:meteor" for _, cited in found)
+    # The extractor's introduces edge itself stays in the knowledge graph.
+    kg = build_graphs(corpus, extraction, settings=GraphSettings()).kg
+    assert kg.has_edge("acl:meteor", "meteor", key="introduces")
 
 
 def test_confidence_combines_several_entities_and_min_confidence_filters():
