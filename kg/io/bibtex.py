@@ -8,6 +8,7 @@ verbatim (``$\\sim 5$``). An entry bibtexparser cannot parse is skipped and coun
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Iterator
 
@@ -31,18 +32,26 @@ def read_bibtex(source: Source) -> Iterator[Record | Skip]:
     from bibtexparser.middlewares import LatexDecodingMiddleware
     from bibtexparser.model import Entry
 
-    library = bibtexparser.parse_string(source.text(), append_middleware=[LatexDecodingMiddleware()])
+    # bibtexparser logs each failed block as a warning; those become counted skips here instead.
+    logger = logging.getLogger("bibtexparser")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        library = bibtexparser.parse_string(source.text(), append_middleware=[LatexDecodingMiddleware()])
+    finally:
+        logger.setLevel(level)
     path = str(source.path)
     entries: list[tuple[int, Entry, str | None]] = [(e.start_line, e, None) for e in library.entries]
     for block in library.failed_blocks:
         inner = getattr(block, "ignore_error_block", None)
         error = getattr(block, "error", None)
+        error = (getattr(error, "abort_reason", None) or str(error) or type(error).__name__) if error else None
         line = (block.start_line or 0) + 1
         if isinstance(inner, Entry):
             # A duplicate key or a field LaTeX could not decode: the entry itself is still usable.
             entries.append((block.start_line or 0, inner, f"entry kept with a problem: {error or type(block).__name__}"))
         else:
-            yield Skip(line, f"not a valid BibTeX entry ({error or type(block).__name__})")
+            yield Skip(line, f"not a valid BibTeX entry ({error or 'syntax error'})")
     entries.sort(key=lambda item: item[0] or 0)
     for start, entry, problem in entries:
         number = (start or 0) + 1

@@ -279,22 +279,30 @@ class _Forest:
         return True
 
 
-def _flatten(records: list[Record]) -> tuple[list[Record], list[tuple[int, int]]]:
-    """All records including nested references/citations, and (citing, cited) index pairs."""
+def _flatten(records: list[Record]) -> tuple[list[Record], list[tuple[int, int]], int]:
+    """All records including nested references/citations, (citing, cited) index pairs, and
+    how many linked papers were left out for having neither an id nor a title."""
     flat: list[Record] = []
     relations: list[tuple[int, int]] = []
+    empty = 0
     for record in records:
         index = len(flat)
         flat.append(record)
         if not record.references and not record.cited_by:
             continue
         for ref in record.references:
-            relations.append((index, len(flat)))
-            flat.append(ref)
+            if ref.ids or ref.title:
+                relations.append((index, len(flat)))
+                flat.append(ref)
+            else:
+                empty += 1
         for citer in record.cited_by:
-            relations.append((len(flat), index))
-            flat.append(citer)
-    return flat, relations
+            if citer.ids or citer.title:
+                relations.append((len(flat), index))
+                flat.append(citer)
+            else:
+                empty += 1
+    return flat, relations, empty
 
 
 def _rank(record: Record, index: int) -> tuple:
@@ -317,7 +325,7 @@ def resolve_records(records: list[Record]) -> tuple[list[Paper], list[Citation],
         deduplicated citations between paper ids, merge notes, and how many input
         records were merged into another.
     """
-    flat, relations = _flatten(records)
+    flat, relations, empty = _flatten(records)
     forest = _Forest(len(flat))
     events: list[tuple[int, int, str]] = []
 
@@ -420,6 +428,8 @@ def resolve_records(records: list[Record]) -> tuple[list[Paper], list[Citation],
         citations.append(Citation(*pair))
 
     notes = blocked[:MAX_MERGE_NOTES]
+    if empty:
+        notes.append(f"{empty} references or citations with neither an id nor a title were left out")
     for a, b, reason in events[:MAX_MERGE_NOTES]:
         first, second = flat[a], flat[b]
         notes.append(
