@@ -390,6 +390,10 @@ def _fill_index(con: sqlite3.Connection, bundle: "GraphBundle") -> None:
     con.executemany("INSERT INTO cooccur VALUES (?,?,?,?,?)", cooccur_rows)
     con.executemany("INSERT INTO cites VALUES (?,?,?,?,?)", ((*k, *v) for k, v in cites_rows.items()))
     con.executemany("INSERT INTO nearest VALUES (?,?,?,?,?)", nearest_rows)
+    title_search = _create_title_search(con)
+    if title_search:
+        con.executemany("INSERT INTO title_search(rowid, title) VALUES (?, ?)",
+                        ((row[0], row[2]) for row in paper_rows if row[2]))
     meta = {
         "schema_version": SCHEMA_VERSION,
         "papers": sum(1 for row in paper_rows if not row[7]),
@@ -398,8 +402,21 @@ def _fill_index(con: sqlite3.Connection, bundle: "GraphBundle") -> None:
         "fuzzy_entities": fuzzy_entities.tobytes(),
         "fuzzy_int_size": fuzzy_entities.itemsize,
         "titles": titles,
+        "title_search": int(title_search),
     }
     con.executemany("INSERT INTO meta VALUES (?,?)", meta.items())
+
+
+def _create_title_search(con: sqlite3.Connection) -> bool:
+    """A contentless FTS5 table of titles (word look-up in milliseconds); False where SQLite lacks FTS5."""
+    try:
+        con.execute(
+            "CREATE VIRTUAL TABLE title_search USING fts5(title, content='', "
+            "tokenize='unicode61 remove_diacritics 2')"
+        )
+    except sqlite3.OperationalError:
+        return False
+    return True
 
 
 def _entity_attrs(eid: str, nodes: Any, records: dict) -> dict[str, Any]:
@@ -603,9 +620,10 @@ class LookupIndex:
                 (n, limit),
             )
         ]
+        # When several papers claim to introduce it, the earliest is the likeliest origin.
         intro = con.execute(
             "SELECT p.id, p.title, p.year, i.score FROM introduces i JOIN paper p ON p.n = i.paper "
-            "WHERE i.entity = ? ORDER BY i.score DESC, p.year IS NULL, p.year, p.id LIMIT 1",
+            "WHERE i.entity = ? ORDER BY p.year IS NULL, p.year, i.score DESC, p.id LIMIT 1",
             (n,),
         ).fetchone()
         co = [
@@ -667,19 +685,44 @@ class LookupIndex:
     def _fuzzy_titles(self, query: str, *, cutoff: float, limit: int) -> list[tuple[int, float]]:
         from rapidfuzz import fuzz, process
 
+        query = fold(query)
+        if not query:
+            return []
+        candidates = self._title_candidates(query)
+        if candidates:
+            # token_set_ratio gives a query made of title words ("transformer memory update")
+            # full marks, without WRatio's partial matches on one shared word ("tree").
+            scored = [(n, fuzz.token_set_ratio(query, title), fuzz.ratio(query, title)) for n, title in candidates]
+            ranked = sorted(((n, a, b) for n, a, b in scored if a >= cutoff), key=lambda t: (-t[1], -t[2], t[0]))
+            if ranked:
+                return [(n, score) for n, score, _ in ranked[:limit]]
+        # No title shares a word with the query (misspelt words): scan every title, letter by letter.
         if self._titles is None:
             titles = self._meta("titles") or ""
             self._titles = titles.split("\n") if titles else []
-        # token_set_ratio gives a query made of title words ("transformer memory update")
-        # full marks, without WRatio's partial matches on one shared word ("tree").
-        query = fold(query)
-        hits = process.extract(query, self._titles, scorer=fuzz.token_set_ratio, score_cutoff=cutoff or None,
-                               limit=limit * 4)
-        ranked = sorted(
-            ((i + 1, score, fuzz.ratio(query, title)) for title, score, i in hits if title),
-            key=lambda item: (-item[1], -item[2], item[0]),
-        )
-        return [(n, score) for n, score, _ in ranked[:limit]]
+        hits = process.extract(query, self._titles, scorer=fuzz.ratio, score_cutoff=cutoff or None, limit=limit)
+        return [(i + 1, score) for title, score, i in hits if title]
+
+    def _title_candidates(self, query: str, *, limit: int = 50) -> list[tuple[int, str]]:
+        """Papers whose titles hold all the query's words, else any of them, best BM25 first."""
+        if not self._meta("title_search"):
+            return []
+        words = [w for w in re.findall(r"\w+", query) if w]
+        if not words:
+            return []
+        quoted = [f'"{w}"' for w in words]
+        quoted[-1] += "*"  # the last word may still be being typed
+        for joiner in (" AND ", " OR "):
+            rows = self._con.execute(
+                "SELECT t.rowid, p.title FROM title_search t JOIN paper p ON p.n = t.rowid "
+                "WHERE title_search MATCH ? ORDER BY bm25(title_search) LIMIT ?",
+                (joiner.join(quoted), limit),
+            ).fetchall()
+            if rows:
+                return [(n, fold(title)) for n, title in rows]
+            if len(words) == 1:
+                break
+        return []
 
     def suggest_papers(self, query: str, *, limit: int = 5) -> list[dict[str, Any]]:
         """The ``limit`` papers whose titles are closest to ``query``."""
@@ -778,7 +821,9 @@ class LookupIndex:
 
     # -- whole look-ups -----------------------------------------------------
 
-    def lookup_entity(self, name: str, *, label: str | None = None, settings: Any = None) -> dict[str, Any]:
+    def lookup_entity(
+        self, name: str, *, label: str | None = None, settings: Any = None, max_papers: int | None = None
+    ) -> dict[str, Any]:
         """See :func:`lookup_entity`."""
         opts = _lookup_settings(settings)
         label = _check_label(label)
@@ -786,7 +831,7 @@ class LookupIndex:
         result: dict[str, Any] = {
             "query": name,
             "matches": [
-                self.entity_record(n, score=score, match=how, max_papers=opts.max_papers, co_occurring=opts.co_occurring)
+                self.entity_record(n, score=score, match=how, max_papers=max_papers or 0, co_occurring=opts.co_occurring)
                 for n, score, how in found
             ],
         }
@@ -799,14 +844,14 @@ class LookupIndex:
                 result["other_types"] = [summaries[n] for n, _, _ in other if n in summaries]
         return result
 
-    def lookup_paper(self, query: str, *, settings: Any = None) -> dict[str, Any]:
+    def lookup_paper(self, query: str, *, settings: Any = None, max_papers: int | None = None) -> dict[str, Any]:
         """See :func:`lookup_paper`."""
         opts = _lookup_settings(settings)
         found = self.resolve_paper(query, min_score=opts.min_fuzzy_score, limit=max(opts.suggestions, 1))
         result: dict[str, Any] = {
             "query": query,
             "matches": [
-                self.paper_record(n, score=score, match=how, max_papers=opts.max_papers, nearest=opts.nearest)
+                self.paper_record(n, score=score, match=how, max_papers=max_papers or 0, nearest=opts.nearest)
                 for n, score, how in found
             ],
         }
@@ -861,7 +906,12 @@ def open_index(out: Path | str) -> LookupIndex:
 
 
 def lookup_entity(
-    name: str, out: Path | str = "outputs", *, label: str | None = None, settings: "Settings | LookupSettings | None" = None
+    name: str,
+    out: Path | str = "outputs",
+    *,
+    label: str | None = None,
+    settings: "Settings | LookupSettings | None" = None,
+    max_papers: int | None = None,
 ) -> dict[str, Any]:
     """Look an entity up in the build folder ``out``.
 
@@ -875,6 +925,9 @@ def lookup_entity(
         Only entities of this type (MODEL, METHOD, DATASET, TASK, METRIC).
     settings : Settings or LookupSettings, optional
         Thresholds and list lengths (defaults when None).
+    max_papers : int, optional
+        List only the first papers of each match (introducing papers first, then
+        newest); None or 0 lists them all. ``paper_count`` is always the total.
 
     Returns
     -------
@@ -898,13 +951,20 @@ def lookup_entity(
     >>> result["matches"][0]["name"]  # doctest: +SKIP
     'Monte Carlo tree search'
     """
-    return open_index(out).lookup_entity(name, label=label, settings=settings)
+    return open_index(out).lookup_entity(name, label=label, settings=settings, max_papers=max_papers)
 
 
 def lookup_paper(
-    query: str, out: Path | str = "outputs", *, settings: "Settings | LookupSettings | None" = None
+    query: str,
+    out: Path | str = "outputs",
+    *,
+    settings: "Settings | LookupSettings | None" = None,
+    max_papers: int | None = None,
 ) -> dict[str, Any]:
     """Look a paper up in the build folder ``out`` by id (any scheme), title, or what it introduces.
+
+    ``max_papers`` caps the citing and cited lists (None or 0: all; the ``*_total``
+    fields always hold the full counts).
 
     Returns
     -------
@@ -920,7 +980,7 @@ def lookup_paper(
     OutputError
         When ``out`` holds no build.
     """
-    return open_index(out).lookup_paper(query, settings=settings)
+    return open_index(out).lookup_paper(query, settings=settings, max_papers=max_papers)
 
 
 # ---------------------------------------------------------------------------
@@ -936,11 +996,13 @@ def run_lookup_command(
     ``paper`` (``--paper``) takes precedence over ``name``. The caller exits with
     status 1 when nothing was found.
     """
+    # The table shows the first `max_papers`; --json lists everything for scripts.
+    cap = None if as_json else _lookup_settings(settings).max_papers
     if paper:
-        result = lookup_paper(paper, out, settings=settings)
+        result = lookup_paper(paper, out, settings=settings, max_papers=cap)
         text = _json(result) if as_json else format_paper_result(result, out=out)
     else:
-        result = lookup_entity(name or "", out, label=label, settings=settings)
+        result = lookup_entity(name or "", out, label=label, settings=settings, max_papers=cap)
         text = _json(result) if as_json else format_entity_result(result, out=out, label=label)
     return text, bool(result["matches"])
 
@@ -1026,15 +1088,24 @@ def format_entity_result(result: dict[str, Any], *, out: Path | str = "outputs",
     caption = f"{shown} of {best['paper_count']} papers shown" if shown < best["paper_count"] else None
     papers = Table(title=f"Papers mentioning {best['name']}", title_justify="left", caption=caption,
                    box=box.SIMPLE_HEAD, show_edge=False, show_lines=False, expand=False)
-    papers.add_column("Paper", overflow="fold", max_width=26)
-    papers.add_column("Title", ratio=2)
-    papers.add_column("Year", no_wrap=True)
-    papers.add_column("Sentence", ratio=3)
+    # Fixed column widths: rich measuring every cell of a 100-row table costs more than the look-up itself.
+    id_width = min(max((len(p["id"]) for p in best["papers"]), default=5), 26)
+    # A corpus without years (a plain title list) gets no empty Year column.
+    with_year = any(p["year"] is not None for p in best["papers"])
+    columns = 4 if with_year else 3
+    free = max(console.width - id_width - (5 if with_year else 0) - columns * 3, 30)  # padding and gaps
+    title_width = free * 2 // 5
+    papers.add_column("Paper", overflow="fold", width=id_width)
+    papers.add_column("Title", width=title_width)
+    if with_year:
+        papers.add_column("Year", width=4, no_wrap=True)
+    papers.add_column("Sentence", width=free - title_width)
     for p in best["papers"]:
         title = Text(p["title"] or "(untitled)")
         if p["introduces"]:
             title.append(" [introduces]", style="green")
-        papers.add_row(p["id"], title, _year_text(p["year"]), p["sentence"] or "")
+        year = [_year_text(p["year"])] if with_year else []
+        papers.add_row(p["id"], title, *year, p["sentence"] or "")
     console.print()
     console.print(papers)
 
@@ -1109,13 +1180,15 @@ def format_paper_result(result: dict[str, Any], *, out: Path | str = "outputs", 
             return
         caption = f"{len(items)} of {total} shown" if len(items) < total else None
         table = Table(title=f"{title} ({total})", title_justify="left", caption=caption, box=box.SIMPLE_HEAD, show_edge=False)
+        with_year = any(item["year"] is not None for item in items)
         table.add_column("Paper", overflow="fold", max_width=26)
         table.add_column("Title")
-        table.add_column("Year", no_wrap=True)
+        if with_year:
+            table.add_column("Year", no_wrap=True)
         if extra:
             table.add_column(extra)
         for item in items:
-            row = [item["id"], item["title"] or "(untitled)", _year_text(item["year"])]
+            row = [item["id"], item["title"] or "(untitled)", *([_year_text(item["year"])] if with_year else [])]
             if extra == "Via":
                 row.append(f"{', '.join(item['via'])} ({item['confidence']:.2f})")
             elif extra == "Shared entities":

@@ -79,8 +79,8 @@ class LookupSettings:
     suggestions: int = 5
     #: Co-occurring entities listed per match.
     co_occurring: int = 10
-    #: Papers listed per entity match (0 = all); the total is always reported.
-    max_papers: int = 100
+    #: Papers listed per entity (and citing/cited papers per paper) in the table (0 = all); --json lists all.
+    max_papers: int = 25
     #: Nearest papers (by shared entities) listed for --paper.
     nearest: int = 10
 

@@ -316,8 +316,18 @@ def test_family_and_variants(out):
 
 
 def test_max_papers_caps_the_list_but_not_the_count(out):
-    match = lookup_entity("GSM8K", out, settings=LookupSettings(max_papers=1))["matches"][0]
+    match = lookup_entity("GSM8K", out, max_papers=1)["matches"][0]
     assert len(match["papers"]) == 1 and match["paper_count"] > 1
+
+
+def test_table_shows_max_papers_rows_and_json_lists_all(out):
+    settings = Settings(lookup=LookupSettings(max_papers=1))
+    text, _ = run_lookup_command("GSM8K", out, label=None, paper=None, as_json=False, settings=settings)
+    total = lookup_entity("GSM8K", out)["matches"][0]["paper_count"]
+    assert f"1 of {total} papers shown" in text
+    assert sum(line.startswith((" arxiv:", " title:")) for line in text.splitlines()) == 1
+    text, _ = run_lookup_command("GSM8K", out, label=None, paper=None, as_json=True, settings=settings)
+    assert len(json.loads(text)["matches"][0]["papers"]) == total
 
 
 def test_entity_named_nowhere_has_no_papers(out):
