@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable
 
 from kg.errors import InputError
 from kg.io.detect import EXTENSIONS, canonical_format, is_candidate, looks_binary, sniff_source
@@ -205,8 +205,3 @@ def read_inputs(paths: list[Path], *, input_format: str | None = None, progress:
     report.notes.extend(notes)
     return Corpus(papers=papers, citations=citations, report=report)
 
-
-def iter_records(paths: list[Path], *, input_format: str | None = None) -> Iterator[Record]:
-    """Every record of ``paths`` before merging (for tools that want the raw reading)."""
-    for path in expand_inputs(paths):
-        yield from read_file(path, input_format=input_format)[1]

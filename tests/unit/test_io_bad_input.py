@@ -140,3 +140,27 @@ def test_cli_build_on_bad_file_exits_2_with_one_line(tmp_path, capsys):
     assert len(lines) == 1 and str(bad) in lines[0] and lines[0].startswith("kg: error:")
     assert "Traceback" not in captured.err and captured.out == ""
     assert not (tmp_path / "o").exists()
+
+
+def test_truncated_atom_feed_fails(data_dir, tmp_path):
+    text = (data_dir / "io" / "arxiv_atom.xml").read_text(encoding="utf-8")
+    path = tmp_path / "feed.xml"
+    path.write_text(text[: len(text) // 2], encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        read_inputs([path])
+    assert "not well-formed XML" in _one_line(info.value)
+
+
+def test_latin1_bibtex_is_repaired_and_counted(tmp_path):
+    path = tmp_path / "old.bib"
+    path.write_bytes("@article{k, title = {Caf\u00e9 Society}, year = 1999}\n".encode("latin-1"))
+    corpus = read_inputs([path])
+    assert corpus.papers[0].title == "Caf\ufffd Society"
+    assert corpus.report.skipped[0].kept and "undecodable" in corpus.report.skipped[0].reason
+
+
+def test_utf16_csv_reads(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text("Title,Abstract,Year\nA UTF-16 Paper,Exported on Windows.,2021\n", encoding="utf-16")
+    corpus = read_inputs([path])
+    assert [(p.title, p.abstract, p.year) for p in corpus.papers] == [("A UTF-16 Paper", "Exported on Windows.", 2021)]
