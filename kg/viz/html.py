@@ -69,8 +69,9 @@ NODE_TYPES: dict[str, tuple[str, str, str]] = {
     "TASK": ("Task", "#b07aa1", "star"),
     "METRIC": ("Metric", "#c9a227", "triangleDown"),
 }
-#: vis-network draws its canvas in pixels; the layout works in units of one ideal edge.
-_PIXELS_PER_UNIT = 60.0
+#: Typical gap in pixels between a node and its nearest neighbour at zoom 1, so that
+#: nodes (5-25 px) and their labels do not pile up when a user zooms in.
+_NEIGHBOUR_GAP_PX = 45.0
 #: Layout forces, tuned on synthetic and real graphs of 5,000 nodes: repulsion reaches
 #: this many ideal edge lengths, is this much stronger than FR's, and hubs feel this gravity per link.
 _CUTOFF, _REPULSION, _GRAVITY = 2.0, 4.0, 0.02
@@ -93,6 +94,8 @@ class PageGraph:
     edge_noun: str
     total_nodes: int = 0
     total_edges: int = 0
+    #: Nodes without any link, left out of the shares and co-occurrence pages.
+    isolated: int = 0
     omitted: dict[str, Any] = field(default_factory=dict)
 
 
@@ -143,6 +146,7 @@ def write_pages(bundle: GraphBundle, folder: Path, *, settings: HtmlSettings, su
                 "total_nodes": page.total_nodes,
                 "total_edges": page.total_edges,
                 "edge_noun": page.edge_noun,
+                "isolated": page.isolated,
             }
         )
     atomic_write_text(folder / "index.html", _render_index(summary, page_meta, has_citations=_has_citations(bundle)))
@@ -227,6 +231,13 @@ def page_graphs(bundle: GraphBundle, *, settings: HtmlSettings) -> list[PageGrap
             )
         )
     for page in pages:
+        if page.key in ("papers", "entities"):
+            # A paper sharing nothing, or an entity named with nothing else, says nothing
+            # on a page about links; drawing hundreds of them only buries the structure.
+            lonely = [n for n, degree in page.graph.degree() if degree == 0]
+            if lonely:
+                page.isolated = len(lonely)
+                page.graph = page.graph.subgraph([n for n in page.graph if page.graph.degree(n) > 0])
         page.total_nodes = page.graph.number_of_nodes()
         page.total_edges = page.graph.number_of_edges()
         page.graph, page.omitted = reduce_graph(
@@ -397,6 +408,18 @@ def layout_positions(graph: nx.Graph, *, seed: int = 42, iterations: int = 60) -
     return {node: (float(pos[i, 0]), float(pos[i, 1])) for node, i in index.items()}
 
 
+def _pixel_scale(positions: Mapping[Any, tuple[float, float]]) -> float:
+    """Pixels per layout unit that put the median nearest neighbour ``_NEIGHBOUR_GAP_PX`` away."""
+    from scipy.spatial import cKDTree
+
+    if len(positions) < 2:
+        return 1.0
+    points = np.array(list(positions.values()))
+    distances, _ = cKDTree(points).query(points, k=2)
+    median = float(np.median(distances[:, 1]))
+    return _NEIGHBOUR_GAP_PX / median if median > 1e-9 else 1.0
+
+
 def _scatter(index: np.ndarray, force: np.ndarray, n: int) -> np.ndarray:
     # np.bincount sums per node several times faster than np.add.at.
     return np.stack([np.bincount(index, force[:, 0], n), np.bincount(index, force[:, 1], n)], axis=1)
@@ -502,6 +525,7 @@ def _page_data(page: PageGraph, context: _Context, *, settings: HtmlSettings) ->
     graph = page.graph
     node_type = _node_type_of(context.kg)
     positions = layout_positions(graph, seed=settings.layout_seed, iterations=settings.layout_iterations)
+    scale = _pixel_scale(positions)
     centrality = _centrality(graph, context)
     top = max(centrality.values(), default=0.0) or 1.0
     weights = [w for *_, w in graph.edges(data="weight", default=1.0)]
@@ -520,8 +544,8 @@ def _page_data(page: PageGraph, context: _Context, *, settings: HtmlSettings) ->
             shape=NODE_TYPES[kind][2],
             color=NODE_TYPES[kind][1],
             size=round(5 + 20 * math.sqrt(centrality[node] / top), 2),
-            x=round(x * _PIXELS_PER_UNIT, 1),
-            y=round(y * _PIXELS_PER_UNIT, 1),
+            x=round(x * scale, 1),
+            y=round(y * scale, 1),
             physics=False,
             type=kind,
             community=None if attrs.get("community") is None else int(attrs["community"]),
@@ -564,6 +588,7 @@ def _page_data(page: PageGraph, context: _Context, *, settings: HtmlSettings) ->
         "omitted": page.omitted,
         "total_nodes": page.total_nodes,
         "total_edges": page.total_edges,
+        "isolated": page.isolated,
     }
 
 
@@ -684,6 +709,8 @@ def _render_index(summary: Mapping[str, Any], pages: list[dict[str, Any]], *, ha
                 f' <span class="cut">(reduced from {page["total_nodes"]:,} nodes and {page["total_edges"]:,} '
                 f"{e(page['edge_noun'])} to the most connected ones)</span>"
             )
+        if page["isolated"]:
+            cut += f' <span class="hint">({page["isolated"]:,} unlinked nodes not drawn)</span>'
         rows.append(
             f'<li><a href="{e(page["file"])}">{e(page["title"])}</a>: {page["nodes"]:,} nodes, '
             f'{page["edges"]:,} {e(page["edge_noun"])}{cut}<br><span class="hint">{e(page["description"])}</span></li>'

@@ -129,7 +129,7 @@ def bundle_from_records(
 
 
 def small_bundle(*, with_citations: bool = True) -> GraphBundle:
-    """Four papers, six entities, optional citations and a cited-only stub.
+    """Five papers (one naming no entity), six entities, optional citations and a cited-only stub.
 
     Paper ``arxiv:1810.04805`` has an emoji (outside the Basic Multilingual Plane,
     two UTF-16 units) before its mentions, so a page that confused code points with
@@ -156,6 +156,8 @@ def small_bundle(*, with_citations: bool = True) -> GraphBundle:
               year=2018, venue="BlackboxNLP", ids={"acl": "W18-5446"}, url="https://aclanthology.org/W18-5446"),
         Paper("title:ab12cd", title="Attention Is All You Need",
               abstract="The Transformer relies on attention alone.", year=2017, venue="NeurIPS"),
+        Paper("title:ef34ab", title="A study of medieval poetry", abstract="Nothing here names a known entity.",
+              year=2020),
     ]
     stub = Paper("title:stub99", title="A cited paper we only know by name", stub=True)
     p = {x.id: x for x in papers}

@@ -146,6 +146,9 @@ def test_page_data_matches_the_bundle(tmp_path):
     assert len(kg_page["nodes"]) == len(papers) + len(entities)
     assert len(kg_page["edges"]) == len(linked)
     assert {n["id"] for n in kg_page["nodes"]} == set(papers) | entities
+    shares = _page_data(tmp_path / "graph-papers.html")
+    assert shares["isolated"] == 1 and "title:ef34ab" not in {n["id"] for n in shares["nodes"]}
+    assert "title:ef34ab" in {n["id"] for n in kg_page["nodes"]}
     cites = _page_data(tmp_path / "graph-citations.html")
     assert (len(cites["nodes"]), len(cites["edges"])) == (5, 4)
     assert {n["type"] for n in cites["nodes"]} == {"paper", "stub"}

@@ -249,11 +249,13 @@
     return best;
   }
   function focusNode(id) {
+    if (!nodes.get(id)) return false;
     if (visible !== null && !visible.has(id)) resetFilters();
     network.selectNodes([id]);
     network.focus(id, { scale: Math.max(network.getScale(), 1.2), animation: false });
     kg.focused = id;
     showDetails(id);
+    return true;
   }
   var status = document.getElementById("kg-search-status");
   document.getElementById("kg-search-form").addEventListener("submit", function (ev) {
@@ -310,10 +312,18 @@
   }
 
   var omitted = data.omitted;
+  var noteBox = document.getElementById("kg-omitted");
+  if (data.isolated) {
+    noteBox.appendChild(el("p", {
+      text: data.isolated + (data.page === "papers" ? " papers that share no distinctive entity with another paper"
+        : " entities never named together with another entity") + " are not drawn; search the knowledge graph page for them."
+    }));
+    noteBox.hidden = false;
+  }
   if (omitted && omitted.nodes !== undefined) {
-    var box = document.getElementById("kg-omitted");
+    var box = noteBox;
     var byType = Object.keys(omitted.by_type || {}).map(function (t) { return omitted.by_type[t] + " " + typeName(t).toLowerCase(); });
-    box.appendChild(el("h2", { text: "Reduced graph" }));
+    box.insertBefore(el("h2", { text: "Reduced graph" }), box.firstChild);
     var nodesText = omitted.nodes ? "Showing the " + data.nodes.length + " most connected of " + data.total_nodes + " nodes"
       : "Showing all " + data.nodes.length + " nodes";
     var edgesText = omitted.edges ? " and the " + data.edges.length + " heaviest of " + data.total_edges + " links (every node keeps its strongest link)"
