@@ -11,11 +11,24 @@ per label, after mapping both sides to the gold corpus's labels:
 Predicted labels a corpus has no column for are ignored; a prediction on exactly
 the span of an ignored gold label is dropped, neither right nor wrong. Nested
 family mentions (inside a size variant) are not scored.
+
+Two conventions follow the corpora's annotation guidelines rather than ours:
+
+- Records that share a ``doc_id`` (SciER gives one record per sentence) are run as
+  one text, joined by single spaces, so an abbreviation defined in one sentence
+  is known in the next, as in a real abstract; offsets are mapped back per record.
+- TDMSci marks a dataset together with a following "dataset", "corpus", "data",
+  ... ("FrameNet corpus"), which our mentions leave out (the name alone is the
+  entity); for ``tdmsci`` a DATASET prediction is scored extended over such a word.
+  TDMSci also marks a long form with its abbreviation as one span ("Chinese
+  Treebank (CTB)"), where we find two mentions of one entity; for ``tdmsci`` the
+  two are scored as that one span.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -32,6 +45,43 @@ SCHEMES: dict[str, tuple[dict[str, str], tuple[str, ...], tuple[str, ...]]] = {
                ("Method", "Material", "Task", "Metric"), ("OtherScientificTerm", "Generic")),
     "tdmsci": ({"DATASET": "DATASET", "TASK": "TASK", "METRIC": "METRIC"}, ("TASK", "DATASET", "METRIC"), ()),
 }
+
+
+#: scheme -> (label, regex of the words its gold spans take in after a name)
+#: Schemes whose gold spans hold "long form (SHORT)" as one span.
+_JOIN_PARENTHESISED = {"tdmsci"}
+_OPEN_PAREN = re.compile(r"\s*\($")
+
+_TRAILING_NOUNS = {
+    "tdmsci": ("DATASET", re.compile(r"\s+(?:data ?sets?|datasets?|corpus|corpora|benchmarks?|treebanks?|data|test sets?)\b")),
+}
+
+
+def _groups(records: list[dict]) -> list[list[int]]:
+    """Indices of records run as one text: consecutive records with the same ``doc_id``."""
+    groups: list[list[int]] = []
+    last = object()
+    for k, record in enumerate(records):
+        doc_id = record.get("doc_id")
+        if doc_id is not None and doc_id == last:
+            groups[-1].append(k)
+        else:
+            groups.append([k])
+        last = doc_id
+    return groups
+
+
+def _join_parenthesised(text: str, found: list[list]) -> list[list]:
+    """Merge "long form" + "(SHORT)" predictions of one label into one span."""
+    found = sorted(found)
+    out: list[list] = []
+    for item in found:
+        if (out and out[-1][2] == item[2] and _OPEN_PAREN.search(text[out[-1][1]:item[0]])
+                and text[item[1]:item[1] + 1] == ")"):
+            out[-1] = [out[-1][0], item[1] + 1, item[2]]
+        else:
+            out.append(item)
+    return out
 
 
 def _read_gold(path: Path) -> list[dict]:
@@ -85,15 +135,34 @@ def evaluate_records(records: list[dict], scheme: str, *, nlp, min_score: float 
     if scheme not in SCHEMES:
         raise ConfigError(f"unknown scheme {scheme!r}; use one of {', '.join(SCHEMES)}")
     mapping, labels, ignored_labels = SCHEMES[scheme]
-    gold, predicted, ignored = [], [], []
-    docs = nlp.pipe(r["text"] for r in records)
-    for record, doc in zip(records, docs):
-        gold.append({(e["start"], e["end"], e["label"]) for e in record["entities"] if e["label"] in labels})
-        ignored.append({(e["start"], e["end"]) for e in record["entities"] if e["label"] in ignored_labels})
-        predicted.append({
-            (m["start"], m["end"], mapping[m["label"]]) for m in doc._.kg_mentions or []
-            if m["label"] in mapping and m["score"] >= min_score and not m["nested"]
-        })
+    trailing = _TRAILING_NOUNS.get(scheme)
+    gold = [{(e["start"], e["end"], e["label"]) for e in r["entities"] if e["label"] in labels} for r in records]
+    ignored = [{(e["start"], e["end"]) for e in r["entities"] if e["label"] in ignored_labels} for r in records]
+    predicted: list[set] = [set() for _ in records]
+    groups = _groups(records)
+    docs = nlp.pipe(" ".join(records[k]["text"] for k in group) for group in groups)
+    for group, doc in zip(groups, docs):
+        bounds, offset = [], 0
+        for k in group:
+            bounds.append((k, offset, offset + len(records[k]["text"])))
+            offset += len(records[k]["text"]) + 1
+        per_record: dict[int, list[list]] = {k: [] for k in group}
+        for m in doc._.kg_mentions or []:
+            if m["label"] not in mapping or m["score"] < min_score or m["nested"]:
+                continue
+            for k, lo, hi in bounds:
+                if lo <= m["start"] and m["end"] <= hi:
+                    per_record[k].append([m["start"] - lo, m["end"] - lo, m["label"]])
+                    break
+        for k, found in per_record.items():
+            text = records[k]["text"]
+            if scheme in _JOIN_PARENTHESISED:
+                found = _join_parenthesised(text, found)
+            for start, end, label in found:
+                if trailing and label == trailing[0]:
+                    extra = trailing[1].match(text, end)
+                    end = extra.end() if extra else end
+                predicted[k].add((start, end, mapping[label]))
     scores = score_predictions(gold, predicted, ignored, labels)
     scores.update({"scheme": scheme, "records": len(records)})
     return scores

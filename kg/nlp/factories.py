@@ -87,18 +87,21 @@ def make_gazetteer(nlp: Language, name: str, path: Optional[str], span_key: str,
     "propose_verbs": [], "called_words": [], "determiners": [], "adjectives": [], "dataset_nouns": [],
     "model_nouns": [], "method_nouns": [], "eval_words": [], "list_openers": [], "eval_gap": 4,
     "title_prefix_max_tokens": 8, "title_stopwords": [], "compound_stop_suffixes": [], "shape_stoplist": [],
+    "not_dataset_words": [],
 })
 def make_patterns(nlp: Language, name: str, span_key: str, gazetteer_key: str, propose_verbs: list[str],
                   called_words: list[str], determiners: list[str], adjectives: list[str], dataset_nouns: list[str],
                   model_nouns: list[str], method_nouns: list[str], eval_words: list[str], list_openers: list[str],
                   eval_gap: int, title_prefix_max_tokens: int, title_stopwords: list[str],
-                  compound_stop_suffixes: list[str], shape_stoplist: list[str]) -> PatternRules:
+                  compound_stop_suffixes: list[str], shape_stoplist: list[str],
+                  not_dataset_words: list[str]) -> PatternRules:
     return PatternRules(
         nlp, name, span_key=span_key, gazetteer_key=gazetteer_key, propose_verbs=propose_verbs,
         called_words=called_words, determiners=determiners, adjectives=adjectives, dataset_nouns=dataset_nouns,
         model_nouns=model_nouns, method_nouns=method_nouns, eval_words=eval_words, list_openers=list_openers,
         eval_gap=eval_gap, title_prefix_max_tokens=title_prefix_max_tokens, title_stopwords=title_stopwords,
         compound_stop_suffixes=compound_stop_suffixes, shape_stoplist=shape_stoplist,
+        not_dataset_words=not_dataset_words,
     )
 
 
@@ -107,18 +110,19 @@ def make_patterns(nlp: Language, name: str, span_key: str, gazetteer_key: str, p
     "pattern_key": "kg_patterns", "ner_key": "ner", "output_key": "kg_mentions", "use_rules": True, "use_ner": True,
     "scores": {"gazetteer": 0.95, "abbreviation": 0.85, "ner": 0.7}, "introducing_rules": ["title_prefix", "propose"],
     "head_labels": {}, "generic_words": [], "generic_modifiers": [], "propagate": True, "ner_first_labels": [],
+    "propagate_min_score": 0.5,
 })
 def make_resolver(nlp: Language, name: str, gazetteer_component: str, gazetteer_key: str, abbreviation_key: str,
                   pattern_key: str, ner_key: str, output_key: str, use_rules: bool, use_ner: bool,
                   scores: dict[str, float], introducing_rules: list[str], head_labels: dict[str, list[str]],
                   generic_words: list[str], generic_modifiers: list[str], propagate: bool,
-                  ner_first_labels: list[str]) -> MentionResolver:
+                  ner_first_labels: list[str], propagate_min_score: float) -> MentionResolver:
     return MentionResolver(
         nlp, name, gazetteer_component=gazetteer_component, gazetteer_key=gazetteer_key,
         abbreviation_key=abbreviation_key, pattern_key=pattern_key, ner_key=ner_key, output_key=output_key,
         use_rules=use_rules, use_ner=use_ner, scores=scores, introducing_rules=introducing_rules,
         head_labels=head_labels, generic_words=generic_words, generic_modifiers=generic_modifiers,
-        propagate=propagate, ner_first_labels=ner_first_labels,
+        propagate=propagate, ner_first_labels=ner_first_labels, propagate_min_score=propagate_min_score,
     )
 
 

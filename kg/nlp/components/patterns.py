@@ -71,6 +71,9 @@ class PatternRules:
         Trailing hyphen pieces cut from a name ("BERT-based" -> "BERT").
     shape_stoplist : list of str
         Name-shaped strings that are not models (hardware, diseases, dimensions).
+    not_dataset_words : list of str
+        Capitalised words that follow "experiments on" without being datasets
+        (languages, "Twitter", "Wikipedia" alone).
     """
 
     def __init__(self, nlp: Language, name: str, *, span_key: str, gazetteer_key: str,
@@ -78,7 +81,7 @@ class PatternRules:
                  adjectives: list[str], dataset_nouns: list[str], model_nouns: list[str],
                  method_nouns: list[str], eval_words: list[str], list_openers: list[str], eval_gap: int,
                  title_prefix_max_tokens: int, title_stopwords: list[str],
-                 compound_stop_suffixes: list[str], shape_stoplist: list[str]):
+                 compound_stop_suffixes: list[str], shape_stoplist: list[str], not_dataset_words: list[str]):
         self.name = name
         self.span_key = span_key
         self.gazetteer_key = gazetteer_key
@@ -90,6 +93,7 @@ class PatternRules:
         self.title_stopwords = {w.lower() for w in title_stopwords}
         self.stop_suffixes = {w.lower() for w in compound_stop_suffixes}
         self.shape_stoplist = {w.lower() for w in shape_stoplist}
+        self.not_dataset = {w.lower() for w in not_dataset_words}
         self.list_openers = {w.lower() for w in list_openers}
         self.propose_verbs = {w.lower() for w in propose_verbs}
         self.called_words = {w.lower() for w in called_words}
@@ -164,7 +168,8 @@ class PatternRules:
                 break
             start, end = self._compound(doc, i)
             text = doc[start:end].text
-            if not self._name_ok(text, strong=strong):
+            pieces = {p.lower() for p in re.split(r"[-–]", text)}
+            if pieces & self.not_dataset or not self._name_ok(text, strong=strong):
                 break
             out.append(Span(doc, start, end, label=label, kb_id=rule))
             found += 1
@@ -234,7 +239,9 @@ class PatternRules:
                 noun = doc[start].lower_
                 if noun in self.dataset_nouns:
                     strong = not doc[n_start].is_sent_start
-                    if self._name_ok(text, strong=strong) and text.lower() not in self.shape_stoplist:
+                    pieces = {p.lower() for p in re.split(r"[-–]", text)}
+                    if (self._name_ok(text, strong=strong) and text.lower() not in self.shape_stoplist
+                            and not pieces & self.not_dataset):
                         out.append(Span(doc, n_start, n_end, label="DATASET", kb_id="noun_cue"))
                 elif looks_like_name(text) and text.lower() not in self.shape_stoplist:
                     out.append(Span(doc, n_start, n_end, label="MODEL", kb_id="noun_cue"))
@@ -301,7 +308,25 @@ class PatternRules:
                 span = doc[start:end]
                 if not looks_like_name(span.text):
                     continue
-            out.append(Span(doc, span.start, span.end, label="MODEL", kb_id="shape"))
+            # Letters with digits look like model names; CamelCase alone (AppWorld, fsCOCO)
+            # could be anything, so it stays below the default threshold unless typed elsewhere.
+            rule = "shape" if any(c.isdigit() for c in span.text) else "shape_camel"
+            out.append(Span(doc, span.start, span.end, label="MODEL", kb_id=rule))
+
+    def _compounds(self, doc: Doc, out: list[Span]) -> None:
+        """A known name inside a longer hyphenated name ("BERT-PKD", "CNN-LSTM") is that longer name."""
+        if self.gazetteer_key not in doc.spans:
+            return
+        for span in doc.spans[self.gazetteer_key]:
+            start, end = self._compound(doc, span.start)
+            if end < span.end:
+                start, end = self._compound(doc, span.end - 1)
+            if (start, end) == (span.start, span.end) or start > span.start or end < span.end:
+                continue
+            text = doc[start:end].text
+            if text.lower() in self.shape_stoplist or not any(c.isupper() for c in text.replace(span.text, "")):
+                continue  # "BERT-large" stays a variant spelling for the gazetteer; "CNN-LSTM" is new
+            out.append(Span(doc, start, end, label=span.label_, kb_id="compound"))
 
     def __call__(self, doc: Doc) -> Doc:
         out: list[Span] = []
@@ -309,6 +334,7 @@ class PatternRules:
             self._title_prefix(doc, out)
             self._match_rules(doc, out)
             text = doc_text(doc)
+            self._compounds(doc, out)
             self._shapes(doc, text, out)
             self._sizes(doc, text, out)
         doc.spans[self.span_key] = out

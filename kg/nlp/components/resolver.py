@@ -59,13 +59,15 @@ class MentionResolver:
         Words stripped before the generic test ("our", "proposed", "novel").
     propagate : bool
         Mark later occurrences of a newly found name in the same doc.
+    propagate_min_score : float
+        Only names found with at least this confidence are propagated.
     """
 
     def __init__(self, nlp: Language, name: str, *, gazetteer_component: str, gazetteer_key: str,
                  abbreviation_key: str, pattern_key: str, ner_key: str, output_key: str,
                  use_rules: bool, use_ner: bool, scores: dict[str, float], introducing_rules: list[str],
                  head_labels: dict[str, list[str]], generic_words: list[str], generic_modifiers: list[str],
-                 propagate: bool, ner_first_labels: list[str] = ()):
+                 propagate: bool, ner_first_labels: list[str] = (), propagate_min_score: float = 0.5):
         self.name = name
         self.nlp = nlp
         self.gazetteer_component = gazetteer_component
@@ -78,6 +80,7 @@ class MentionResolver:
         self.generic = {w.lower() for w in generic_words}
         self.modifiers = {w.lower() for w in generic_modifiers}
         self.propagate = propagate
+        self.propagate_min_score = propagate_min_score
         self.ner_first = set(ner_first_labels)
         self._gazetteer = None
 
@@ -251,7 +254,7 @@ class MentionResolver:
         """Later plain occurrences of names found by context rules in this doc."""
         found = {}
         for cand in chosen:
-            if cand[4] in ("pattern", "abbreviation") and not cand[7]:
+            if cand[4] in ("pattern", "abbreviation") and not cand[7] and cand[5] >= self.propagate_min_score:
                 text = doc[cand[0]:cand[1]].text
                 if looks_like_name(text) or text.isupper():
                     found.setdefault(text, cand)
