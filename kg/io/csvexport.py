@@ -1,4 +1,4 @@
-"""CSV exports with a header row: Scopus, IEEE Xplore, and plain title/abstract tables.
+"""CSV exports with a header row: Scopus, IEEE Xplore, Web of Science tab-delimited, plain tables.
 
 Columns are found by name (case-insensitive). Scopus writes a varying number of
 ``Funding Text N`` columns while its header names only some, so a row longer
@@ -17,6 +17,7 @@ from typing import Iterator
 
 from kg.io.identity import add_external_id, add_id, derived_ids, ids_from_url
 from kg.io.records import Record, Skip, parse_year
+from kg.io.ris import parse_wos_reference
 from kg.io.source import Source
 
 __all__ = ["read_csv", "parse_scopus_reference"]
@@ -117,8 +118,10 @@ def read_csv(source: Source) -> Iterator[Record | Skip]:
             path=path,
             number=number,
         )
+        # Web of Science tab-delimited exports put their tagged CR lines in a "CR" column.
+        parse_reference = parse_wos_reference if (column["references"] or "").upper() == "CR" else parse_scopus_reference
         for ref in _split_references(get("references")):
-            stub = parse_scopus_reference(ref, path=path, number=number)
+            stub = parse_reference(ref, path=path, number=number)
             if stub is not None:
                 record.references.append(stub)
         yield record

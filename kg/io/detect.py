@@ -55,7 +55,11 @@ EXTENSIONS: dict[str, str] = {
 _BIBTEX = re.compile(r"^\s*@\s*[A-Za-z]+\s*[{(]", re.MULTILINE)
 _RIS_LINE = re.compile(r"^[A-Z][A-Z0-9]  - ", re.MULTILINE)
 _WOS_START = re.compile(r"^(?:FN |VR |PT [A-Z]\s*$)", re.MULTILINE)
-_CSV_HEADERS = {"title", "document title", "article title", "abstract", "doi", "year", "publication year", "authors"}
+_CSV_HEADERS = {
+    "title", "document title", "article title", "abstract", "doi", "year", "publication year", "authors",
+    # Web of Science tab-delimited exports name their columns by tag.
+    "ti", "ab", "py", "au", "di",
+}
 
 
 def canonical_format(name: str) -> str:

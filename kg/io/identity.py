@@ -413,7 +413,8 @@ def resolve_records(records: list[Record]) -> tuple[list[Paper], list[Citation],
     paper_of_root: dict[int, str] = {}
     used: set[str] = set()
     for members in ordered:
-        paper = _build_paper([flat[i] for i in sorted(members, key=lambda i: _rank(flat[i], i))], used)
+        ranked = members if len(members) == 1 else sorted(members, key=lambda i: _rank(flat[i], i))
+        paper = _build_paper([flat[i] for i in ranked], used)
         used.add(paper.id)
         paper_of_root[forest.find(members[0])] = paper.id
         papers.append(paper)

@@ -140,8 +140,10 @@ def map_generic(obj: dict, *, path: str, number: int, stub: bool = False) -> Rec
     """
     ids: dict[str, str] = {}
     for field, scheme in _ID_FIELDS:
-        value = obj.get(field)
-        if value in (None, ""):
+        if field not in obj:
+            continue
+        value = obj[field]
+        if value is None or value == "":
             continue
         if scheme is None:
             found = classify_id(value)

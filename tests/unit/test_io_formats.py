@@ -244,3 +244,19 @@ def test_forced_format(io_dir, tmp_path):
     assert read_inputs([odd], input_format="ris").report.papers == 2
     # Forcing the listing reader on a RIS file reads it as text, which is what was asked for.
     assert read_inputs([odd], input_format="txt").report.papers >= 1
+
+
+def test_web_of_science_tab_delimited(tmp_path):
+    path = tmp_path / "savedrecs.txt"
+    rows = [
+        ["PT", "AU", "TI", "SO", "AB", "CR", "PY", "DI", "UT"],
+        ["J", "Cao, WX", "Proximal and distal influences", "BIOCHEMISTRY", "We use laser flash photolysis.",
+         "ALLEN JP, 1986, P NATL ACAD SCI USA, V83, P8589, DOI 10.1073/pnas.83.22.8589; LOACH PA, 1990, FEMS SYMP, V53, P235",
+         "2001", "10.1021/bi010067e", "WOS:000167968600001"],
+    ]
+    path.write_text("\n".join("\t".join(r) for r in rows) + "\n", encoding="utf-8")
+    corpus = _read(path)
+    paper = corpus.papers[0]
+    assert (paper.title, paper.year, paper.ids["wos"]) == ("Proximal and distal influences", 2001, "000167968600001")
+    assert [c.cited for c in corpus.citations][0] == "doi:10.1073/pnas.83.22.8589"
+    assert corpus.report.stubs == 2
