@@ -96,6 +96,8 @@ def looks_like_name(text: str) -> bool:
     """
     if len(text) < 2 or len(text) > 60 or not text[0].isalnum():
         return False
+    if any(c in text for c in "_{}\\$^<>=|"):
+        return False  # LaTeX and code fragments
     if not any(c.isalpha() for c in text):
         return False
     if re.fullmatch(r"[A-Z]+s", text):

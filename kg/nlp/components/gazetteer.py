@@ -69,6 +69,16 @@ def _is_acronym(text: str, max_len: int) -> bool:
     return bool(letters) and all(c.isupper() for c in letters) and len(text) <= max_len and text.isalpha()
 
 
+def _is_mixed_word(text: str) -> bool:
+    """One alphabetic word with capitals inside ("ReFinED", "AppWorld"): lowercased it may
+    be an ordinary word ("refined"), so it is matched as written (or in capitals)."""
+    return text.isalpha() and any(c.isupper() for c in text[1:]) and any(c.islower() for c in text)
+
+
+def _exact(surface: str, entry: "GazetteerEntry", acronym_max_len: int) -> bool:
+    return entry.case_sensitive or _is_acronym(surface, acronym_max_len)
+
+
 def load_gazetteer(path: Path | str | None = None, *, acronym_max_len: int = 5) -> Gazetteer:
     """Read every ``*.jsonl`` file under ``path`` (the packaged folder when None).
 
@@ -109,8 +119,7 @@ def load_gazetteer(path: Path | str | None = None, *, acronym_max_len: int = 5) 
                 if raw.get("parent"):
                     pending_parents.append((entry, raw["parent"]))
             for surface in [name, *entry.aliases]:
-                exact = entry.case_sensitive or _is_acronym(surface, acronym_max_len)
-                if exact:
+                if _exact(surface, entry, acronym_max_len):
                     lookup_exact.setdefault(surface, entry_id)
                 else:
                     lookup.setdefault(compact_key(surface), entry_id)
@@ -146,13 +155,17 @@ class GazetteerMatcher:
         self.gazetteer = load_gazetteer(path, acronym_max_len=acronym_max_len)
         self.matcher_lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.matcher_exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.no_lowercase: set[str] = set()
         lower_terms: dict[str, set[str]] = {}
         exact_terms: dict[str, set[str]] = {}
         for entry in self.gazetteer.entries.values():
             for surface in [entry.name, *entry.aliases]:
-                exact = entry.case_sensitive or _is_acronym(surface, acronym_max_len)
+                exact = _exact(surface, entry, acronym_max_len)
                 target = exact_terms if exact else lower_terms
                 forms = surface_variants(surface, plurals=plurals)
+                if not exact and _is_mixed_word(surface):
+                    # "ReFinED" matches "Refined", "REFINED", but never the word "refined".
+                    self.no_lowercase.update(f.lower() for f in forms)
                 target.setdefault(entry.id, set()).update(forms if exact else {f.lower() for f in forms})
         for terms, matcher in ((lower_terms, self.matcher_lower), (exact_terms, self.matcher_exact)):
             for entry_id, forms in terms.items():
@@ -169,6 +182,10 @@ class GazetteerMatcher:
         for matcher in (self.matcher_exact, self.matcher_lower):
             for match_id, start, end in matcher(doc):
                 entry = entries[vocab_strings[match_id]]
+                if self.no_lowercase and matcher is self.matcher_lower and end - start == 1:
+                    text = doc[start].text
+                    if text.islower() and text in self.no_lowercase:
+                        continue
                 spans.append(Span(doc, start, end, label=entry.label, kb_id=entry.id))
         doc.spans[self.span_key] = filter_spans(spans)
         return doc

@@ -122,6 +122,27 @@ class PatternRules:
             end -= 2
         return start, end
 
+    def _title_run(self, doc: Doc, i: int, max_tokens: int = 8) -> tuple[int, int]:
+        """The name starting at token ``i``: capitalised or name-shaped words and hyphen
+        pieces ("Interval Continual Learning", "Interpolation-based LoRA")."""
+        end = i + 1
+        while end < len(doc) and end - i < max_tokens:
+            token, prev = doc[end], doc[end - 1]
+            if token.text in _HYPHENS and not prev.whitespace_ and not token.whitespace_:
+                end += 1  # "Interpolation-based": pieces joined by a hyphen stay in
+                continue
+            if prev.text in _HYPHENS and not prev.whitespace_ and token.text[:1].isalnum():
+                end += 1
+                continue
+            if token.is_title or looks_like_name(token.text) or (token.is_upper and len(token) > 1):
+                end += 1
+                continue
+            break
+        while end > i + 1 and doc[end - 1].text in _HYPHENS:
+            end -= 1
+        start, _ = self._compound(doc, i)
+        return start, end
+
     def _cue_label(self, tokens, default: str | None) -> str | None:
         words = [t.lower_ for t in tokens]
         if any(w in self.dataset_nouns for w in words):
@@ -171,6 +192,8 @@ class PatternRules:
             pieces = {p.lower() for p in re.split(r"[-–]", text)}
             if pieces & self.not_dataset or not self._name_ok(text, strong=strong):
                 break
+            if end < len(doc) and doc[end].is_title and not looks_like_name(text):
+                break  # "the Superficial Alignment Hypothesis": a phrase, not a list of names
             out.append(Span(doc, start, end, label=label, kb_id=rule))
             found += 1
             i = end
@@ -223,7 +246,7 @@ class PatternRules:
                     i += 1
                 if i >= n or not self._name_token(doc[i]):
                     continue
-                n_start, n_end = self._compound(doc, i)
+                n_start, n_end = self._title_run(doc, i)
                 text = doc[n_start:n_end].text
                 if not self._name_ok(text, strong=True):
                     continue
@@ -237,8 +260,12 @@ class PatternRules:
                     continue
                 text = doc[n_start:n_end].text
                 noun = doc[start].lower_
+                if not doc[start].is_lower:
+                    continue  # "... Learning Environments" in a title-cased title
+                if text.isupper() and len(text) < 3:
+                    continue  # "CL benchmarks": an abbreviation of a field, not a name
                 if noun in self.dataset_nouns:
-                    strong = not doc[n_start].is_sent_start
+                    strong = n_start > 0 and doc[n_start - 1].lower_ == "the"
                     pieces = {p.lower() for p in re.split(r"[-–]", text)}
                     if (self._name_ok(text, strong=strong) and text.lower() not in self.shape_stoplist
                             and not pieces & self.not_dataset):

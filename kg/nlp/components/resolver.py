@@ -61,13 +61,17 @@ class MentionResolver:
         Mark later occurrences of a newly found name in the same doc.
     propagate_min_score : float
         Only names found with at least this confidence are propagated.
+    long_form_similarity : float
+        A long form this similar (rapidfuzz ratio, 0-100) to a known entity's name is
+        that entity; a less similar one is the paper's own definition of the acronym.
     """
 
     def __init__(self, nlp: Language, name: str, *, gazetteer_component: str, gazetteer_key: str,
                  abbreviation_key: str, pattern_key: str, ner_key: str, output_key: str,
                  use_rules: bool, use_ner: bool, scores: dict[str, float], introducing_rules: list[str],
                  head_labels: dict[str, list[str]], generic_words: list[str], generic_modifiers: list[str],
-                 propagate: bool, ner_first_labels: list[str] = (), propagate_min_score: float = 0.5):
+                 propagate: bool, ner_first_labels: list[str] = (), propagate_min_score: float = 0.5,
+                 long_form_similarity: float = 80.0):
         self.name = name
         self.nlp = nlp
         self.gazetteer_component = gazetteer_component
@@ -81,6 +85,7 @@ class MentionResolver:
         self.modifiers = {w.lower() for w in generic_modifiers}
         self.propagate = propagate
         self.propagate_min_score = propagate_min_score
+        self.long_form_similarity = long_form_similarity
         self.ner_first = set(ner_first_labels)
         self._gazetteer = None
 
@@ -108,6 +113,14 @@ class MentionResolver:
         entry = self.gazetteer.find(text)
         return entry.record() if entry else None
 
+    def _same_name(self, long: str, entity: dict) -> bool:
+        """Whether ``long`` spells the entity's name or an alias (up to small differences)."""
+        from rapidfuzz import fuzz
+
+        long = long.lower()
+        return any(fuzz.ratio(long, name.lower()) >= self.long_form_similarity
+                   for name in (entity["name"], *entity["aliases"]))
+
     def _head_label(self, text: str) -> str | None:
         words = re.split(r"[\s\-]+", text.lower())
         return self.head_label.get(words[-1]) if words else None
@@ -125,27 +138,35 @@ class MentionResolver:
                 entry = gazetteer.entries[span.kb_id_]
                 out.append((span.start, span.end, entry.label, entry.record(), "gazetteer", score, False, False))
         if self.abbreviation_key in spans:
-            pairs: dict[str, dict | None] = {}
+            pairs: dict[str, tuple[dict | None, float]] = {}
             group = spans[self.abbreviation_key]
+            # Labels that context rules (not bare shapes) gave to a text in this doc.
+            pattern_labels = {s.text: s.label_ for s in spans[self.pattern_key]
+                              if not s.kb_id_.startswith("shape")} if self.pattern_key in spans else {}
             for span in group:
                 if span.label_ != "long":
                     continue
                 short, long = span.kb_id_, span.text
-                entity = self._known(long) or self._known(short)
+                entity, score = self._known(long), self.scores["abbreviation"]
                 if entity is None:
-                    label = self._head_label(long)
-                    entity = self._new_entity(long, label, "abbreviation", aliases=[short]) if label else None
-                elif short not in entity["aliases"] and short != entity["name"]:
+                    entity = self._known(short)
+                    if entity is not None and not self._same_name(long, entity):
+                        # The paper defines its own acronym ("MOdel Surgery (MOS)"): the local
+                        # definition beats a different known entity with that short form.
+                        entity, score = None, self.scores.get("abbreviation_local", 0.97)
+                    if entity is None:
+                        label = self._head_label(long) or pattern_labels.get(long) or pattern_labels.get(short)
+                        entity = self._new_entity(long, label, "abbreviation", aliases=[short]) if label else None
+                if entity is not None and short not in entity["aliases"] and short != entity["name"]:
                     entity = dict(entity, aliases=[*entity["aliases"], short])
-                pairs[long] = entity
+                pairs[long] = (entity, score)
                 if entity is not None:
                     out.append((span.start, span.end, entity["label"], entity, "abbreviation",
                                 self.scores["abbreviation"], False, False))
             for span in group:
-                if span.label_ == "short" and pairs.get(span.kb_id_) is not None:
-                    entity = pairs[span.kb_id_]
-                    out.append((span.start, span.end, entity["label"], entity, "abbreviation",
-                                self.scores["abbreviation"], False, False))
+                entity, score = pairs.get(span.kb_id_, (None, 0.0))
+                if span.label_ == "short" and entity is not None:
+                    out.append((span.start, span.end, entity["label"], entity, "abbreviation", score, False, False))
         if self.pattern_key in spans:
             for span in spans[self.pattern_key]:
                 rule, _, detail = span.kb_id_.partition("|")
