@@ -39,6 +39,11 @@ class GraphSettings:
     hub_share: float = 0.05
     #: ...but an entity in this many papers or fewer is never a hub (small corpora have few papers).
     hub_min_papers: int = 10
+    #: Share of text similarity (TF-IDF cosine of title + abstract) when choosing each paper's top-k
+    #: neighbours among papers sharing entities (0 = entity weight only); links stay explained by entities.
+    text_weight: float = 0.8
+    #: Heaviest entity neighbours per paper re-ranked by text similarity when text_weight > 0.
+    text_candidates: int = 100
     #: Minimum papers two entities must share to get a co-occurrence edge.
     min_cooccurrence: int = 2
     #: Co-occurring entities kept per entity (strongest first).

@@ -12,7 +12,9 @@ import networkx as nx
 
 from kg.graph.analytics import entity_statistics, pagerank, paper_communities
 from kg.graph.citations import citation_graph, infer_citations
-from kg.graph.link import cooccurrence_graph, entity_index, idf_of, paper_entity_sets, shares_graph
+from kg.graph.link import (
+    cooccurrence_graph, entity_index, idf_of, paper_entity_sets, shares_graph, text_vectors,
+)
 from kg.graph.model import GraphBundle
 from kg.settings import GraphSettings
 from kg.types import Corpus, Extraction, Paper
@@ -80,7 +82,13 @@ def build_graphs(corpus: Corpus, extraction: Extraction, *, settings: GraphSetti
     entity_sets = paper_entity_sets(mentions, entities)
     n_documents = len(set(mentions) | {p.id for p in papers if not p.stub})
     index = entity_index(entity_sets, entities, n_documents=n_documents, settings=settings)
-    shares = shares_graph(index, entity_sets, settings=settings)
+    text = None
+    if settings.text_weight > 0:
+        by_id = {p.id: p for p in papers}
+        text = text_vectors([
+            f"{by_id[p].title}\n{by_id[p].abstract}" if p in by_id else "" for p in index.papers
+        ])
+    shares = shares_graph(index, entity_sets, settings=settings, text=text)
     cooccurrence = cooccurrence_graph(index, settings=settings)
 
     bundle = GraphBundle(

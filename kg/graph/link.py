@@ -10,6 +10,8 @@ extractor) are left out of the product, so they can never create an edge.
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
@@ -20,10 +22,15 @@ import scipy.sparse as sp
 from kg.settings import GraphSettings
 from kg.types import Entity, Mention
 
-__all__ = ["EntityIndex", "paper_entity_sets", "entity_index", "shares_graph", "cooccurrence_graph", "idf_of"]
+__all__ = [
+    "EntityIndex", "paper_entity_sets", "entity_index", "text_vectors", "shares_graph", "cooccurrence_graph", "idf_of",
+]
 
 #: Upper bound on candidate pairs materialised per block of the sparse product (memory bound).
 _BLOCK_PAIRS = 4_000_000
+#: Pairs whose text similarity is computed at once (memory bound of the re-ranking).
+_TEXT_PAIRS = 200_000
+_WORD = re.compile(r"[a-z][a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 @dataclass(slots=True)
@@ -125,6 +132,41 @@ def entity_index(
     return EntityIndex(papers, names, matrix, df, idf, hub, n)
 
 
+def text_vectors(texts: Sequence[str], *, max_share: float = 0.5) -> sp.csr_matrix:
+    """Unit-length TF-IDF rows of ``texts`` (title + abstract), for re-ranking candidate links.
+
+    Words are lower-cased runs of letters and digits; words found in more than
+    ``max_share`` of the texts (function words) or in a single text are left
+    out; term frequency is sublinear (``1 + ln tf``) and IDF smoothed as for
+    entities. A text with no kept word is an all-zero row.
+    """
+    counts = [Counter(_WORD.findall(text.lower())) for text in texts]
+    df = Counter(word for row in counts for word in row)
+    n = len(texts)
+    vocabulary = {w: i for i, w in enumerate(sorted(w for w, d in df.items() if 2 <= d <= max_share * n))}
+    rows, cols, values = [], [], []
+    for number, row in enumerate(counts):
+        for word, tf in row.items():
+            column = vocabulary.get(word)
+            if column is not None:
+                rows.append(number)
+                cols.append(column)
+                values.append((1.0 + np.log(tf)) * (np.log((1.0 + n) / (1.0 + df[word])) + 1.0))
+    matrix = sp.csr_matrix((values, (rows, cols)), shape=(n, len(vocabulary)), dtype=np.float64)
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sp.csr_matrix(sp.diags(1.0 / norms) @ matrix)
+
+
+def _pair_cosines(text: sp.csr_matrix, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Dot products of rows ``left[i]`` and ``right[i]`` of unit-length ``text``, in bounded chunks."""
+    out = np.empty(len(left))
+    for start in range(0, len(left), _TEXT_PAIRS):
+        stop = start + _TEXT_PAIRS
+        out[start:stop] = np.asarray(text[left[start:stop]].multiply(text[right[start:stop]]).sum(axis=1)).ravel()
+    return out
+
+
 def _row_top(
     indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, row: int, self_col: int, *, top_k: int, min_weight: float
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -144,6 +186,7 @@ def shares_graph(
     entity_sets: Mapping[str, Iterable[str]],
     *,
     settings: GraphSettings,
+    text: sp.csr_matrix | None = None,
     block_pairs: int = _BLOCK_PAIRS,
 ) -> nx.Graph:
     """The undirected shares-entities graph of the papers in ``index``.
@@ -160,7 +203,15 @@ def shares_graph(
     entity_sets : mapping
         Paper id -> entity ids, as given to :func:`entity_index`.
     settings : GraphSettings
-        ``top_k`` and ``min_weight``.
+        ``top_k``, ``min_weight``, ``text_weight`` and ``text_candidates``.
+    text : scipy.sparse.csr_matrix, optional
+        Unit-length text vectors of the papers, rows in ``index.papers`` order
+        (:func:`text_vectors`). With ``settings.text_weight > 0``, each paper's
+        ``text_candidates`` heaviest entity neighbours are re-ranked by
+        ``(1 - text_weight) * weight / best weight + text_weight * text cosine``
+        before the top-k cut: text similarity chooses among papers that already
+        share a distinctive entity, so every kept link is still explained by
+        entities, and the edge ``weight`` stays the entity weight.
     block_pairs : int
         Bound on candidate pairs held in memory at once.
 
@@ -184,6 +235,9 @@ def shares_graph(
     # Each row's candidate pairs are at most the summed frequencies of its entities.
     row_pairs = np.asarray(x.multiply(df[np.newaxis, :]).sum(axis=1)).ravel()
     best: dict[tuple[int, int], float] = {}
+    similarity: dict[tuple[int, int], float] = {}
+    rerank = text is not None and settings.text_weight > 0
+    pool = max(settings.text_candidates, settings.top_k) if rerank else settings.top_k
     n_rows = x.shape[0]
     start = 0
     while start < n_rows:
@@ -193,12 +247,26 @@ def shares_graph(
             stop += 1
         block = (xw[start:stop] @ xt).tocsr()
         block.sum_duplicates()
-        for offset in range(stop - start):
+        chosen = [
+            _row_top(block.indptr, block.indices, block.data, offset, start + offset,
+                     top_k=pool, min_weight=settings.min_weight)
+            for offset in range(stop - start)
+        ]
+        if rerank:
+            left = np.concatenate([np.full(len(c[0]), start + i) for i, c in enumerate(chosen)] or [np.empty(0)])
+            right = np.concatenate([c[0] for c in chosen] or [np.empty(0)])
+            cosines = _pair_cosines(text, left.astype(np.int64), right.astype(np.int64))
+        offset_in_pairs = 0
+        for offset, (nbrs, weights) in enumerate(chosen):
             row = start + offset
-            nbrs, weights = _row_top(
-                block.indptr, block.indices, block.data, offset, row,
-                top_k=settings.top_k, min_weight=settings.min_weight,
-            )
+            if rerank and len(nbrs):
+                cos = cosines[offset_in_pairs:offset_in_pairs + len(nbrs)]
+                offset_in_pairs += len(nbrs)
+                score = (1 - settings.text_weight) * weights / weights.max() + settings.text_weight * cos
+                order = np.lexsort((nbrs, -score))[: settings.top_k]
+                for nbr, c in zip(nbrs.tolist(), cos.tolist()):
+                    similarity[(min(row, nbr), max(row, nbr))] = c
+                nbrs, weights = nbrs[order], weights[order]
             for nbr, weight in zip(nbrs.tolist(), weights.tolist()):
                 best[(min(row, nbr), max(row, nbr))] = weight
         start = stop
@@ -209,6 +277,8 @@ def shares_graph(
         pa, pb = index.papers[a], index.papers[b]
         shared = sorted((set(entity_sets[pa]) & set(entity_sets[pb])) - hub, key=rank.__getitem__)
         graph.add_edge(pa, pb, weight=round(float(weight), 4), shared=shared)
+        if rerank:
+            graph.edges[pa, pb]["text_similarity"] = round(float(similarity.get((a, b), 0.0)), 4)
     return graph
 
 

@@ -38,7 +38,9 @@ Edges, keyed by relation name (``G.edges(keys=True)`` yields it):
 ``shares`` is an undirected ``networkx.Graph`` on paper ids (every paper
 with at least one entity is a node): ``weight`` (float, the sum of the IDFs of
 the shared non-hub entities) and ``shared`` (list of those entity ids, most
-distinctive first; hubs are never listed). ``cooccurrence`` is an undirected
+distinctive first; hubs are never listed), and when ``text_weight`` > 0
+``text_similarity`` (TF-IDF cosine of the two papers' title + abstract, which
+helped choose the neighbours). ``cooccurrence`` is an undirected
 ``networkx.Graph`` on entity ids: ``weight`` (papers naming both divided by the
 geometric mean of their paper counts) and ``papers`` (count of papers naming
 both). ``citations`` is a

@@ -6,6 +6,8 @@ import itertools
 import math
 import random
 
+import numpy as np
+
 from test_graph_helpers import make
 
 from kg.graph.build import build_graphs
@@ -132,3 +134,36 @@ def test_cooccurrence_needs_min_papers_and_weights_by_cosine():
     assert co.edges["bleu", "wmt14"]["papers"] == 2
     assert math.isclose(co.edges["bleu", "wmt14"]["weight"], 2 / math.sqrt(3 * 2), rel_tol=1e-3)
     assert not co.has_edge("bleu", "rouge")
+
+
+def test_text_similarity_chooses_among_papers_sharing_entities():
+    from dataclasses import replace
+
+    corpus, extraction = make({"arxiv:a": ["gsm8k"], "arxiv:b": ["gsm8k"], "arxiv:c": ["gsm8k"], **FILLER})
+    texts = {
+        "arxiv:a": "process reward models verify chain of thought solutions step by step",
+        "arxiv:b": "a survey of arithmetic word problems in school textbooks",
+        "arxiv:c": "step level process reward models for verifying chain of thought",
+    }
+    corpus.papers = [replace(p, abstract=texts.get(p.id, f"filler text {p.id}")) for p in corpus.papers]
+    settings = GraphSettings(top_k=1, min_weight=0.0)
+    entity_only = build_graphs(corpus, extraction, settings=replace(settings, text_weight=0.0)).shares
+    hybrid = build_graphs(corpus, extraction, settings=replace(settings, text_weight=0.8)).shares
+    # Equal entity weights: without text every tie goes to the lower id (a picks b, b and c pick a);
+    # with text, a picks c, the paper about the same thing.
+    assert sorted(entity_only.edges()) == [("arxiv:a", "arxiv:b"), ("arxiv:a", "arxiv:c")]
+    assert "text_similarity" not in entity_only.edges["arxiv:a", "arxiv:b"]
+    best = max(hybrid["arxiv:a"], key=lambda q: hybrid.edges["arxiv:a", q]["text_similarity"])
+    assert best == "arxiv:c"
+    edge = hybrid.edges["arxiv:a", "arxiv:c"]
+    assert edge["shared"] == ["gsm8k"] and edge["text_similarity"] > 0.3
+    # Text never creates a link: papers sharing no entity stay apart however alike their words.
+    assert not hybrid.has_edge("arxiv:a", "arxiv:f0")
+
+
+def test_text_vectors_are_unit_length_and_skip_function_words():
+    from kg.graph.link import text_vectors
+
+    vectors = text_vectors(["the cat sat", "the cat ran", "the dog ran", "the"])
+    norms = np.sqrt(np.asarray(vectors.multiply(vectors).sum(axis=1)).ravel())
+    assert np.allclose(norms[:3], 1.0) and norms[3] == 0.0
