@@ -77,7 +77,7 @@ def surface_variants(text: str, *, plurals: bool = True) -> set[str]:
                 continue
             if last.isupper():
                 variants.add(form + "s")  # CNN -> CNNs
-            elif last.islower():
+            elif last[1:].islower():  # "network", "Network" (matching ignores case)
                 if last.endswith("ss"):
                     variants.add(form + "es")
                 elif last.endswith("s"):

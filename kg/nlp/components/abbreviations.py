@@ -27,6 +27,31 @@ from kg.nlp.components.tokenizer import doc_text
 __all__ = ["AbbreviationDetector", "find_long_form"]
 
 
+_WORD_START = re.compile(r"(?:^|(?<=[\s\-]))[^\s\-]")
+
+
+def _initials_start(short: str, candidate: str) -> int | None:
+    """Start of the last words of ``candidate`` whose initials spell ``short`` exactly.
+
+    Plain Schwartz-Hearst takes "policy optimization" for PPO (the inner "p" of
+    "optimization" matches); an acronym spelled by word initials is preferred.
+    """
+    letters = [c.lower() for c in short if c.isalnum()]
+    if letters and letters[-1] == "s" and len(letters) > 2:
+        plural = letters[:-1]  # "CNNs" -> c n n
+    else:
+        plural = None
+    starts = [m.start() for m in _WORD_START.finditer(candidate)]
+    for want in (letters, plural):
+        if not want or len(want) > len(starts):
+            continue
+        tail = starts[-len(want):]
+        if [candidate[i].lower() for i in tail] == want:
+            # the long form starts at the whitespace-delimited word holding the first initial
+            return candidate.rfind(" ", 0, tail[0]) + 1
+    return None
+
+
 def find_long_form(short: str, candidate: str) -> int | None:
     """Start offset in ``candidate`` of the long form of ``short``, or None.
 
@@ -39,6 +64,9 @@ def find_long_form(short: str, candidate: str) -> int | None:
     >>> cand[find_long_form("MCTS", cand):]
     'Monte Carlo Tree Search'
     """
+    initials = _initials_start(short, candidate)
+    if initials is not None:
+        return initials
     s_i, l_i = len(short) - 1, len(candidate) - 1
     while s_i >= 0:
         char = short[s_i].lower()

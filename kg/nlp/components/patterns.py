@@ -144,13 +144,17 @@ class PatternRules:
         return start, end
 
     def _cue_label(self, tokens, default: str | None) -> str | None:
-        words = [t.lower_ for t in tokens]
-        if any(w in self.dataset_nouns for w in words):
-            return "DATASET"
-        if any(w in self.method_nouns for w in words):
-            return "METHOD"
-        if any(w in self.model_nouns for w in words):
-            return "MODEL"
+        """The label of the first cue noun among ``tokens``, within their first sentence."""
+        for k, token in enumerate(tokens):
+            if k and (token.is_sent_start or token.text in (".", ";")):
+                break
+            word = token.lower_
+            if word in self.dataset_nouns:
+                return "DATASET"
+            if word in self.method_nouns:
+                return "METHOD"
+            if word in self.model_nouns:
+                return "MODEL"
         return default
 
     def _name_ok(self, text: str, *, strong: bool) -> bool:
@@ -229,7 +233,7 @@ class PatternRules:
                     i += 1
                 if i >= n or not self._name_token(doc[i]):
                     continue
-                n_start, n_end = self._compound(doc, i)
+                n_start, n_end = self._title_run(doc, i)
                 text = doc[n_start:n_end].text
                 if not self._name_ok(text, strong=True):
                     continue
@@ -307,9 +311,9 @@ class PatternRules:
                 if whole is not None:
                     family = doc[whole.start:fam_end]
             if family is None and joined:
-                f_start, f_end = self._compound(doc, fam_end - 1)
-                if f_end == fam_end and looks_like_name(doc[f_start:f_end].text):
-                    family = doc[f_start:f_end]
+                f_start, _ = self._compound(doc, fam_end - 1)
+                if looks_like_name(doc[f_start:fam_end].text):
+                    family = doc[f_start:fam_end]
             if family is None:
                 continue
             fam_text = family.text

@@ -154,15 +154,22 @@ class MentionResolver:
                         # The paper defines its own acronym ("MOdel Surgery (MOS)"): the local
                         # definition beats a different known entity with that short form.
                         entity, score = None, self.scores.get("abbreviation_local", 0.97)
-                    if entity is None:
+                        label = self._head_label(long) or pattern_labels.get(long) or pattern_labels.get(short)
+                        if label is not None:
+                            entity = self._new_entity(long, label, "abbreviation", aliases=[short])
+                        else:
+                            # Untyped, the definition still keeps the other entity off this
+                            # acronym: its uses are claimed by a blank that is never output.
+                            entity = {"id": "", "name": long, "label": None, "aliases": [short]}
+                    elif entity is None:
                         label = self._head_label(long) or pattern_labels.get(long) or pattern_labels.get(short)
                         entity = self._new_entity(long, label, "abbreviation", aliases=[short]) if label else None
                 if entity is not None and short not in entity["aliases"] and short != entity["name"]:
                     entity = dict(entity, aliases=[*entity["aliases"], short])
                 pairs[long] = (entity, score)
-                if entity is not None:
+                if entity is not None and entity["label"] is not None:
                     out.append((span.start, span.end, entity["label"], entity, "abbreviation",
-                                self.scores["abbreviation"], False, False))
+                                min(score, self.scores["abbreviation"]), False, False))
             for span in group:
                 entity, score = pairs.get(span.kb_id_, (None, 0.0))
                 if span.label_ == "short" and entity is not None:
@@ -256,6 +263,8 @@ class MentionResolver:
         spans = []
         has_sents = doc.has_annotation("SENT_START")  # scans the doc: once, not per mention
         for start, end, label, entity, source, score, introduced, is_nested in sorted(chosen, key=lambda c: (c[0], -c[1])):
+            if label is None:
+                continue  # a blank claimed by an untyped acronym definition
             span = doc[start:end]
             entities.setdefault(entity["id"], entity)
             sent = span.sent if has_sents else doc[:]
@@ -275,7 +284,8 @@ class MentionResolver:
         """Later plain occurrences of names found by context rules in this doc."""
         found = {}
         for cand in chosen:
-            if cand[4] in ("pattern", "abbreviation") and not cand[7] and cand[5] >= self.propagate_min_score:
+            if (cand[4] in ("pattern", "abbreviation") and not cand[7] and cand[2] is not None
+                    and cand[5] >= self.propagate_min_score):
                 text = doc[cand[0]:cand[1]].text
                 if looks_like_name(text) or text.isupper():
                     found.setdefault(text, cand)
