@@ -230,7 +230,8 @@ def _fill_index(con: sqlite3.Connection, bundle: "GraphBundle") -> None:
             start, end = int(span[0]), int(span[1])
         except (TypeError, ValueError, IndexError):
             start = end = -1
-        key = (pid, field, start, end)
+        # Without a usable span the fallback text is the sentence, so it must be part of the key.
+        key = (pid, field, start, end) if 0 <= start < end else (pid, field, fallback)
         if key in sentences:
             return sentences[key]
         source = paper_text.get(pid)
