@@ -81,7 +81,8 @@ def surface_variants(text: str, *, plurals: bool = True) -> set[str]:
                 if last.endswith("ss"):
                     variants.add(form + "es")
                 elif last.endswith("s"):
-                    variants.add(form[:-1])  # diffusion models -> diffusion model
+                    if last.islower():  # "diffusion models" -> "diffusion model", never "Wilds" -> "Wild"
+                        variants.add(form[:-1])
                 elif last.endswith("y") and last[-2:-1] not in "aeiou":
                     variants.add(form[:-1] + "ies")
                 else:

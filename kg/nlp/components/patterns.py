@@ -143,6 +143,16 @@ class PatternRules:
         start, _ = self._compound(doc, i)
         return start, end
 
+    @staticmethod
+    def _apposition(doc: Doc, i: int, width: int = 12):
+        """Tokens of an apposition after a name ("NAME (ABBR), a benchmark for ..."), else none."""
+        if i < len(doc) and doc[i].text == "(":
+            close = next((j for j in range(i, min(len(doc), i + 10)) if doc[j].text == ")"), None)
+            i = close + 1 if close is not None else i
+        if i < len(doc) and doc[i].text in (",", ":", "—", "–"):
+            return doc[i + 1:i + 1 + width]
+        return doc[i:i]
+
     def _cue_label(self, tokens, default: str | None) -> str | None:
         """The label of the first cue noun among ``tokens``, within their first sentence."""
         for k, token in enumerate(tokens):
@@ -161,6 +171,8 @@ class PatternRules:
         """Shape test; ``strong`` context also accepts capitalised words and acronyms."""
         if text.lower() in self.determiners or text.lower() in self.title_stopwords:
             return False
+        if any(c in text for c in "_{}\\$^<>=|"):
+            return False  # LaTeX and code fragments ("G_{stack}")
         if looks_like_name(text):
             return True
         return strong and text[:1].isupper() and len(text) >= 2 and not text.isdigit()
@@ -240,7 +252,7 @@ class PatternRules:
                 after = doc[n_end:n_end + 1]
                 if after and after[0].text not in (",", "(", ":", "—", "–", "-", ".", "which", "that", "to", "for", "and"):
                     continue  # "we propose Bayesian inference ..." is a phrase, not a name
-                label = self._cue_label(doc[n_end:n_end + 12], "METHOD")
+                label = self._cue_label(self._apposition(doc, n_end), "METHOD")
                 out.append(Span(doc, n_start, n_end, label=label, kb_id="propose"))
                 if after and after[0].lower_ == "and":
                     self._add_name_list(doc, n_end + 1, label, "propose", out, strong=False)
