@@ -110,6 +110,17 @@ def test_names_are_unique(rows):
         seen[r["name"]] = r["_where"]
 
 
+def test_entity_ids_are_unique(rows):
+    """The loader keys entries by the slug of the name; two names with one slug would merge."""
+    from kg.nlp.text import slug
+
+    seen: dict[str, str] = {}
+    for r in rows:
+        key = slug(r["name"])
+        assert key not in seen, f"{r['_where']}: {r['name']!r} has the id {key!r} of {seen[key]}"
+        seen[key] = f"{r['name']!r} ({r['_where']})"
+
+
 def test_parents_exist_with_same_label_and_no_cycles(rows):
     by_name = {r["name"]: r for r in rows}
     for r in rows:
