@@ -132,9 +132,9 @@ def write_pages(bundle: GraphBundle, folder: Path, *, settings: HtmlSettings, su
     pages = page_graphs(bundle, settings=settings)
     page_meta = []
     for page in pages:
-        data = _page_data(page, context, settings=settings)
+        info, data = _page_data(page, context, settings=settings)
         with atomic_open(folder / page.file) as handle:
-            handle.write(_render_page(page, data))
+            handle.write(_render_page(page, data, info))
         written.append(page.file)
         page_meta.append(
             {
@@ -302,6 +302,7 @@ def reduce_graph(
         kept_nodes = set(ranked[:max_nodes])
         dropped = ranked[max_nodes:]
     reduced = graph.subgraph(kept_nodes).copy()
+    with_nodes = reduced.number_of_edges()
     if reduced.number_of_edges() > max_edges:
         ordered = [
             (u, v)
@@ -324,6 +325,8 @@ def reduce_graph(
     omitted = {
         "nodes": n_nodes - reduced.number_of_nodes(),
         "edges": n_edges - reduced.number_of_edges(),
+        "edges_of_left_out_nodes": n_edges - with_nodes,
+        "edges_capped": with_nodes - reduced.number_of_edges(),
         "by_type": dict(Counter(kinds(n) for n in dropped)) if kinds else {},
         "examples": [str(n) for n in dropped[:5]],
         "max_nodes": max_nodes,
@@ -520,8 +523,14 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
 
 
-def _page_data(page: PageGraph, context: _Context, *, settings: HtmlSettings) -> dict[str, Any]:
-    """Build the pyvis network for ``page`` and the JSON the page's script reads."""
+def _page_data(
+    page: PageGraph, context: _Context, *, settings: HtmlSettings
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Build the pyvis network for ``page``; return the node details and the drawing data.
+
+    The two go into separate JSON blocks: the page parses the drawing data first and
+    the (much larger) details only after the first frame, so big pages draw sooner.
+    """
     graph = page.graph
     node_type = _node_type_of(context.kg)
     positions = layout_positions(graph, seed=settings.layout_seed, iterations=settings.layout_iterations)
@@ -538,15 +547,18 @@ def _page_data(page: PageGraph, context: _Context, *, settings: HtmlSettings) ->
         kind = node_type(node)
         label = context.name(node)
         x, y = positions[node]
+        size = round(5 + 20 * math.sqrt(centrality[node] / top), 2)
         net.add_node(
             node,
             label=_short(label, 40) if attrs.get("kind") != "entity" else label,
             shape=NODE_TYPES[kind][2],
             color=NODE_TYPES[kind][1],
-            size=round(5 + 20 * math.sqrt(centrality[node] / top), 2),
+            size=size,
+            # Labels grow with their node, so zoomed out only the central nodes' labels
+            # pass vis-network's draw threshold and the rest appear as one zooms in.
+            font={"size": round(7 + 0.6 * size)},
             x=round(x * scale, 1),
             y=round(y * scale, 1),
-            physics=False,
             type=kind,
             community=None if attrs.get("community") is None else int(attrs["community"]),
         )
@@ -559,9 +571,12 @@ def _page_data(page: PageGraph, context: _Context, *, settings: HtmlSettings) ->
             id=f"e{i}",
             width=round(1 + 5 * math.sqrt(weight / heaviest), 2),
             tip=_edge_tip(page.key, u, v, attrs, context),
-            arrows="to" if page.directed else {"to": {"enabled": False}},
         )
     nodes, edges, *_ = net.get_network_data()
+    for edge in edges:
+        # pyvis marks every edge of its directed Network "arrows: to"; the page sets
+        # arrows once for all edges instead, which keeps big pages smaller.
+        edge.pop("arrows", None)
 
     present = Counter(n["type"] for n in nodes)
     legend = [
@@ -575,14 +590,13 @@ def _page_data(page: PageGraph, context: _Context, *, settings: HtmlSettings) ->
         community = context.communities.get(cid)
         names = [context.name(e) for e in (community.top_entities if community else [])[:3]]
         communities.append({"id": cid, "label": ", ".join(names) or f"community {cid}", "count": count})
-    return {
+    return info, {
         "page": page.key,
         "title": page.title,
         "directed": page.directed,
         "size_by": "PageRank" if _has_pagerank(graph, context) else "number of links",
         "nodes": nodes,
         "edges": edges,
-        "info": info,
         "legend": legend,
         "communities": communities,
         "omitted": page.omitted,
@@ -688,13 +702,14 @@ def _json_for_script(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
 
 
-def _render_page(page: PageGraph, data: dict[str, Any]) -> str:
+def _render_page(page: PageGraph, data: dict[str, Any], info: dict[str, Any]) -> str:
     return _render(
         "graph.html",
         {
             "title": html.escape(page.title),
             "description": html.escape(page.description),
             "data": _json_for_script(data),
+            "info": _json_for_script(info),
         },
     )
 

@@ -61,6 +61,8 @@ def test_page_draws_its_graph_offline(driver, small_site, page, tmp_path):
     assert (state["viewNodes"], state["drawnNodes"]) == (nodes, nodes)
     assert (state["viewEdges"], state["drawnEdges"]) == (edges, edges)
     assert state["physics"] is False
+    arrows = driver.execute_script("return Object.values(kg.network.body.edges).map(e => e.options.arrows.to.enabled)")
+    assert set(arrows) == {page == "citations"}, "only citation links are arrows"
     legend = driver.execute_script("return [...document.querySelectorAll('#kg-legend li')].map(li => li.textContent)")
     assert legend and all("(" in item for item in legend)
     driver.save_screenshot(str(tmp_path / f"{page}.png"))

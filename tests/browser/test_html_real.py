@@ -91,6 +91,6 @@ def test_citation_page_of_a_real_citation_graph(driver, shared, tmp_path):
     assert state["readyAt"] < 3000
     note = driver.execute_script("return document.getElementById('kg-omitted').textContent")
     assert f"of {total} nodes" in note and "Left out" in note
-    arrows = driver.execute_script("return kg.data.edges.every(e => e.arrows === 'to')")
+    arrows = driver.execute_script("return Object.values(kg.network.body.edges).every(e => e.options.arrows.to.enabled)")
     assert arrows, "citation links point from the citing paper to the cited one"
     driver.save_screenshot(str(tmp_path / "citations.png"))

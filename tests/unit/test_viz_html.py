@@ -21,9 +21,14 @@ def _mention(text: str, start: int, end: int, label: str = "MODEL") -> Mention:
 
 
 def _page_data(path: Path) -> dict:
-    match = re.search(r'<script id="kg-data" type="application/json">(.*?)</script>', path.read_text(), re.S)
-    assert match, f"{path} has no inlined graph data"
-    return json.loads(match.group(1))
+    """The page's inlined drawing data, with its node details under "info"."""
+    text = path.read_text()
+    blocks = {}
+    for block in ("data", "info"):
+        match = re.search(rf'<script id="kg-{block}" type="application/json">(.*?)</script>', text, re.S)
+        assert match, f"{path} has no inlined {block}"
+        blocks[block] = json.loads(match.group(1))
+    return {**blocks["data"], "info": blocks["info"]}
 
 
 def _summary(bundle) -> dict:

@@ -6,10 +6,17 @@
 (function () {
   "use strict";
 
+  performance.mark("kg-start");
   var data = JSON.parse(document.getElementById("kg-data").textContent);
+  performance.mark("kg-parsed");
   var types = {};
   data.legend.forEach(function (t) { types[t.type] = t; });
-  var info = data.info;
+  // Node details are the bulk of a big page: parsed on first use, after the first frame.
+  var info = null;
+  function getInfo() {
+    if (info === null) info = JSON.parse(document.getElementById("kg-info").textContent);
+    return info;
+  }
   var big = data.nodes.length > 1500;
 
   var nodes = new vis.DataSet(data.nodes);
@@ -37,14 +44,14 @@
       font: { size: 14, face: "system-ui, sans-serif", color: "#222" },
       // Labels smaller than this on screen are skipped, so a zoomed-out page of
       // thousands of nodes draws shapes only.
-      scaling: { label: { drawThreshold: 7 } }
+      scaling: { label: { drawThreshold: 9 } }
     },
     edges: {
       smooth: false,
-      color: { color: "#9aa7b8", highlight: "#1f2d3d", hover: "#1f2d3d", opacity: 0.55 },
+      color: { color: "#9aa7b8", highlight: "#1f2d3d", hover: "#1f2d3d", opacity: big ? 0.3 : 0.6 },
       selectionWidth: 1.5,
       hoverWidth: 0.5,
-      arrows: { to: { scaleFactor: 0.5 } }
+      arrows: { to: { enabled: data.directed, scaleFactor: 0.5 } }
     },
     interaction: {
       hover: true,
@@ -56,6 +63,7 @@
     }
   };
   var network = new vis.Network(container, { nodes: nodeView, edges: edgeView }, options);
+  performance.mark("kg-network");
 
   var kg = (window.kg = {
     data: data,
@@ -108,7 +116,7 @@
         "class": "mention",
         "data-type": s[1],
         "data-entity": s[2],
-        title: typeName(s[1]) + ": " + ((info[s[2]] && info[s[2]].name) || s[2]),
+        title: typeName(s[1]) + ": " + ((getInfo()[s[2]] && getInfo()[s[2]].name) || s[2]),
         style: "background:" + typeColor(s[1]) + "40; border-bottom:2px solid " + typeColor(s[1])
       }, [s[0]]);
       if (nodes.get(s[2])) {
@@ -135,7 +143,7 @@
   // ------------------------------------------------------------------ tooltips
   var tooltip = document.getElementById("kg-tooltip");
   function nodeTooltip(id) {
-    var i = info[id];
+    var i = getInfo()[id];
     if (!i) return null;
     var box = el("div", null, [el("div", { "class": "tt-type" }, [swatch(i.type), typeName(i.type)]), el("strong", { text: i.name })]);
     if (i.paper_count !== undefined) {
@@ -173,7 +181,7 @@
   // ------------------------------------------------------------------ details panel
   var details = document.getElementById("kg-details");
   function showDetails(id) {
-    var i = info[id];
+    var i = getInfo()[id];
     if (!i) return;
     var box = el("div", { "class": "details", "data-node": id }, [el("div", { "class": "tt-type" }, [swatch(i.type), typeName(i.type)])]);
     if (i.paper_count !== undefined) {
@@ -220,24 +228,31 @@
   });
 
   // ------------------------------------------------------------------ search
-  var byName = new Map();
-  var names = document.getElementById("kg-names");
-  var options_ = document.createDocumentFragment();
-  Object.keys(info).forEach(function (id) {
-    var i = info[id];
-    [i.name].concat(i.aliases || []).forEach(function (n) {
-      var key = String(n).toLowerCase();
-      if (!byName.has(key)) byName.set(key, id);
+  var byName = null;
+  // The name index and the datalist are built when first needed (search box focused).
+  function buildIndex() {
+    if (byName !== null) return;
+    byName = new Map();
+    var all = getInfo();
+    var options_ = document.createDocumentFragment();
+    Object.keys(all).forEach(function (id) {
+      var i = all[id];
+      [i.name].concat(i.aliases || []).forEach(function (n) {
+        var key = String(n).toLowerCase();
+        if (!byName.has(key)) byName.set(key, id);
+      });
+      options_.appendChild(el("option", { value: i.name }));
     });
-    options_.appendChild(el("option", { value: i.name }));
-  });
-  names.appendChild(options_);
+    document.getElementById("kg-names").appendChild(options_);
+  }
+  document.getElementById("kg-search").addEventListener("focus", buildIndex);
 
   function find(query) {
+    buildIndex();
     var q = query.trim().toLowerCase();
     if (!q) return null;
     if (byName.has(q)) return byName.get(q);
-    if (info[query.trim()]) return query.trim();
+    if (getInfo()[query.trim()]) return query.trim();
     var best = null;
     byName.forEach(function (id, key) {
       if (best === null && key.indexOf(q) === 0) best = id;
@@ -252,7 +267,7 @@
     if (!nodes.get(id)) return false;
     if (visible !== null && !visible.has(id)) resetFilters();
     network.selectNodes([id]);
-    network.focus(id, { scale: Math.max(network.getScale(), 1.2), animation: false });
+    network.focus(id, { scale: Math.max(network.getScale(), 1.0), animation: false });
     kg.focused = id;
     showDetails(id);
     return true;
@@ -322,12 +337,17 @@
   }
   if (omitted && omitted.nodes !== undefined) {
     var box = noteBox;
-    var byType = Object.keys(omitted.by_type || {}).map(function (t) { return omitted.by_type[t] + " " + typeName(t).toLowerCase(); });
-    box.insertBefore(el("h2", { text: "Reduced graph" }), box.firstChild);
+    var byType = Object.keys(omitted.by_type || {}).map(function (t) {
+      var n = omitted.by_type[t];
+      return n + " " + typeName(t).toLowerCase() + (n === 1 ? "" : "s");
+    });
     var nodesText = omitted.nodes ? "Showing the " + data.nodes.length + " most connected of " + data.total_nodes + " nodes"
       : "Showing all " + data.nodes.length + " nodes";
-    var edgesText = omitted.edges ? " and the " + data.edges.length + " heaviest of " + data.total_edges + " links (every node keeps its strongest link)"
-      : " and their " + data.edges.length + " links";
+    var edgesText = " and " + data.edges.length + " of " + data.total_edges + " links";
+    var why = [];
+    if (omitted.edges_of_left_out_nodes) why.push(omitted.edges_of_left_out_nodes + " links went with the left-out nodes");
+    if (omitted.edges_capped) why.push(omitted.edges_capped + " lighter links were dropped (every node keeps its strongest link)");
+    edgesText += why.length ? " (" + why.join("; ") + ")" : "";
     var left = omitted.nodes ? " Left out: " + omitted.nodes + " nodes" + (byType.length ? " (" + byType.join(", ") + ")" : "") + ", the least connected." : "";
     box.appendChild(el("p", {
       text: nodesText + edgesText + "." + left + " Pages draw at most " + omitted.max_nodes + " nodes and " + omitted.max_edges +
