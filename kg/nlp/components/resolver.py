@@ -231,9 +231,11 @@ class MentionResolver:
         if self.ner_first:
             # The trained model's spans of these labels beat the rule spans they overlap
             # (on SciER dev such a rule span is right 13-22% of the time, the model's
-            # 60-72%); a rule span the model agrees with exactly keeps its provenance.
-            exact = {(c[0], c[1]): c for c in rule if not c[7]}
-            first = [exact.get((c[0], c[1]), c) for c in ner if c[2] in self.ner_first]
+            # 60-72%); a rule span the model agrees with exactly keeps its provenance and
+            # typing, with the higher of the two confidences.
+            exact = {(c[0], c[1]): c for c in rule if not c[7] and c[2] is not None}
+            first = [(r[:5] + (max(r[5], c[5]),) + r[6:]) if (r := exact.get((c[0], c[1]))) else c
+                     for c in ner if c[2] in self.ner_first]
             ner = [c for c in ner if c[2] not in self.ner_first]
             for cand in sorted(first, key=lambda c: (c[0] - c[1], -c[5], c[0])):
                 if any(taken[cand[0]:cand[1]]) or self._is_generic(doc[cand[0]:cand[1]].text):
