@@ -1,9 +1,10 @@
 """Write the knowledge graph as RDF: Turtle, N-Triples, JSON-LD and the embedded SPARQL store.
 
 Triples are generated once, straight from the :class:`~kg.graph.model.GraphBundle`,
-as pyoxigraph terms, then streamed into pyoxigraph's serialisers and its bulk
-loader: building an rdflib ``Graph`` first costs several times more at a million
-triples (see ``benchmarks/bench_store.py``).
+as pyoxigraph terms, and streamed into pyoxigraph's serialisers; the store is then
+bulk-loaded from the N-Triples file (Rust parses it, no Python object per triple).
+Building an rdflib ``Graph`` instead costs many times more at a million triples
+(see ``benchmarks/bench_store.py``).
 
 Instance IRIs are stable across builds:
 
@@ -38,7 +39,7 @@ from kg.rdf.namespace import KG, PREFIXES
 
 __all__ = [
     "ID_BASE", "PAPER_BASE", "ENTITY_BASE", "LABEL_CLASSES", "RDF_FILES", "STORE_DIR",
-    "paper_iri", "entity_iri", "graph_triples", "write_rdf",
+    "paper_iri", "entity_iri", "graph_triples", "write_store", "write_rdf",
 ]
 
 #: Base of every instance IRI.
@@ -109,7 +110,7 @@ _K = {name: _n(getattr(KG, name)) for name in (
     "mentions", "introduces", "refersTo", "sharesEntityWith", "coOccursWith", "variantOf", "inPaper",
     "denotes", "overlapOf", "sharedEntity", "coOccurrenceOf", "citingPaper", "citedPaper", "via",
     "inCommunity", "topEntity", "paperId", "entityId", "venue", "stub", "broad", "sourceComponent",
-    "field", "start", "end", "sentenceStart", "sentenceEnd", "quote", "confidence", "introduced",
+    "field", "start", "end", "sentenceStart", "sentenceEnd", "quote", "confidence", "introduced", "hub", "citationCount",
     "weight", "paperCount", "firstYear", "pageRank", "degree", "communityNumber", "inputFile",
 )}
 _CLASS_NODES = {label: _n(iri) for label, iri in LABEL_CLASSES.items()}
@@ -240,6 +241,8 @@ def graph_triples(bundle: GraphBundle, *, generated_at: datetime | None = None) 
             except ValueError:
                 pass
         yield T(s, k["stub"], _bool(attrs.get("stub")))
+        if _is_number(attrs.get("citation_count")):
+            yield T(s, k["citationCount"], _int(attrs["citation_count"]))
         if _is_number(attrs.get("pagerank")):
             yield T(s, k["pageRank"], _double(attrs["pagerank"]))
         if _is_number(attrs.get("degree")):
@@ -278,6 +281,8 @@ def graph_triples(bundle: GraphBundle, *, generated_at: datetime | None = None) 
             if alias and alias != name:
                 yield T(s, v.alt, ox.Literal(alias))
         yield T(s, k["broad"], _bool(attrs.get("broad")))
+        # Hubs never link papers alone; a graph without the flag treats broad entities as hubs.
+        yield T(s, k["hub"], _bool(attrs.get("hub", attrs.get("broad"))))
         if attrs.get("source"):
             yield T(s, k["sourceComponent"], ox.Literal(str(attrs["source"])))
         if _is_number(attrs.get("paper_count")):
@@ -383,11 +388,17 @@ def _prefixes() -> dict[str, str]:
     return {**PREFIXES, "paper": PAPER_BASE, "entity": ENTITY_BASE}
 
 
-def write_store(triples: Iterable[ox.Triple], path: Path) -> None:
-    """Bulk-load ``triples`` into a new pyoxigraph store at ``path``, atomically.
+def write_store(source: Iterable[ox.Triple] | Path, path: Path) -> None:
+    """Bulk-load triples into a new pyoxigraph store at ``path``, atomically.
 
-    The store is built in a temporary folder beside ``path`` and renamed over it,
-    so a reader never sees a half-loaded store.
+    Parameters
+    ----------
+    source
+        The triples, or an N-Triples file holding them. Loading the file is the
+        faster way (Rust parses it; no Python object per triple).
+    path
+        The store folder to create or replace. The store is built in a temporary
+        folder beside it and renamed over it, so a reader never sees a half-loaded store.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -395,8 +406,12 @@ def write_store(triples: Iterable[ox.Triple], path: Path) -> None:
     os.chmod(tmp, 0o755)  # mkdtemp makes it private; the store is as readable as the other outputs
     try:
         store = ox.Store(str(tmp))
-        default = ox.DefaultGraph()
-        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, default) for t in triples)
+        if isinstance(source, (str, Path)):
+            # lenient: the file was just written by pyoxigraph's own serialiser, so IRIs are valid already.
+            store.bulk_load(path=str(source), format=ox.RdfFormat.N_TRIPLES, lenient=True)
+        else:
+            default = ox.DefaultGraph()
+            store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, default) for t in source)
         store.flush()
         del store  # closes RocksDB before the folder moves
         if path.exists():
@@ -433,5 +448,5 @@ def write_rdf(bundle: GraphBundle, folder: Path, *, generated_at: datetime | Non
                 ox.serialize(triples, handle, fmt)
             else:
                 ox.serialize(triples, handle, fmt, prefixes=prefixes)
-    write_store(triples, folder / STORE_DIR)
+    write_store(folder / "kg.nt", folder / STORE_DIR)
     return [*RDF_FILES, STORE_DIR]

@@ -68,6 +68,7 @@ class KG(DefinedNamespace):
 
     # Datatype properties
     broad: URIRef  # True for class names ('large language models') that never link papers on their own.
+    citationCount: URIRef  # Number of input papers citing the paper (cito:cites links it receives).
     communityNumber: URIRef  # The community's number within its build.
     confidence: URIRef  # Confidence in [0, 1] of a mention or of an inferred citation.
     degree: URIRef  # Number of edges of the paper or entity in the knowledge graph.
@@ -75,6 +76,7 @@ class KG(DefinedNamespace):
     entityId: URIRef  # The slug of the entity's canonical name; the IRI is built from it.
     field: URIRef  # The paper field holding the mention: title or abstract.
     firstYear: URIRef  # Year of the earliest paper naming the entity.
+    hub: URIRef  # True for an entity too common (or too broad) to link papers on its own; the shares-entities links ignore it.
     inputFile: URIRef  # Name of a file the build read.
     introduced: URIRef  # True when the mention names the paper's own contribution.
     pageRank: URIRef  # PageRank of the paper or entity in the knowledge graph.
@@ -127,6 +129,7 @@ OBJECT_PROPERTIES: tuple[str, ...] = (
 )
 DATATYPE_PROPERTIES: tuple[str, ...] = (
     "broad",
+    "citationCount",
     "communityNumber",
     "confidence",
     "degree",
@@ -134,6 +137,7 @@ DATATYPE_PROPERTIES: tuple[str, ...] = (
     "entityId",
     "field",
     "firstYear",
+    "hub",
     "inputFile",
     "introduced",
     "pageRank",

@@ -44,7 +44,7 @@ QUERY_DIR = Path(__file__).resolve().with_name("queries")
 
 _PARAM_LINE = re.compile(r"^#\s*param\s+(\w+)\s+(\w+)\s*(?:=\s*([^:]*?))?\s*:\s*(.*)$")
 _KINDS = ("entity", "paper", "type", "integer", "literal")
-_LIMIT = re.compile(r"\bLIMIT\s+\d+\s*$", re.IGNORECASE)
+_LIMIT = re.compile(r"\bLIMIT\s+\d+", re.IGNORECASE)
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
@@ -116,21 +116,25 @@ _GROUP_START = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 
 
 def bind_values(sparql: str, bindings: dict[str, ox.NamedNode | ox.Literal]) -> str:
-    """Bind variables by opening the query's outer WHERE group with ``VALUES ?var { term }``.
+    """Bind variables by opening every WHERE group with ``VALUES ?var { term }``.
 
-    A VALUES block at the start of the group is joined before everything else, so
-    it binds the variable even inside aggregates (pyoxigraph's ``substitutions``
-    only accepts projected variables).
+    A VALUES block at the start of a group is joined before everything else, so it
+    binds the variable even inside aggregates (pyoxigraph's ``substitutions`` only
+    accepts projected variables). It opens every WHERE group, sub-selects included,
+    because a sub-select's variables are its own; a group that does not use the
+    variable just gains a one-row join.
 
     >>> bind_values("SELECT ?t WHERE { ?p <urn:t> ?t }", {"p": ox.NamedNode("urn:x")})
     'SELECT ?t WHERE { VALUES ?p { <urn:x> } ?p <urn:t> ?t }'
     """
     if not bindings:
         return sparql
-    match = _GROUP_START.search(sparql) or re.search(r"\{", sparql)
+    block = " ".join(f"VALUES ?{name} {{ {term} }}" for name, term in bindings.items())
+    if _GROUP_START.search(sparql):
+        return _GROUP_START.sub(lambda m: f"{m.group(0)} {block}", sparql)
+    match = re.search(r"\{", sparql)
     if match is None:
         raise KGError("the query has no WHERE group to bind parameters in; give a SELECT, ASK, CONSTRUCT or DESCRIBE query")
-    block = " ".join(f"VALUES ?{name} {{ {term} }}" for name, term in bindings.items())
     return f"{sparql[:match.end()]} {block}{sparql[match.end():]}"
 
 
@@ -249,8 +253,9 @@ def prepare_query(store: ox.Store, sparql: str, params: dict[str, str], *, decla
             count = int(limit)
         except ValueError:
             raise KGError(f"--param limit={limit}: expected a whole number") from None
+        # The query's own LIMIT (the first one: ranking sub-selects hold it), else one at the end.
         stripped = sparql.rstrip()
-        sparql = _LIMIT.sub(f"LIMIT {count}", stripped) if _LIMIT.search(stripped) else f"{stripped}\nLIMIT {count}\n"
+        sparql = _LIMIT.sub(f"LIMIT {count}", stripped, count=1) if _LIMIT.search(stripped) else f"{stripped}\nLIMIT {count}\n"
     bindings = {}
     for name, value in values.items():
         if not re.fullmatch(r"[A-Za-z_]\w*", name):

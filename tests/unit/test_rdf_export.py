@@ -105,6 +105,9 @@ def test_papers_entities_and_links(graph):
     assert (URIRef(entity_iri("qwen2-5-math-instruct-7b")), KG.variantOf, URIRef(entity_iri("qwen2-5-math"))) in graph
     stub = URIRef(paper_iri(FIXTURE.STUB))
     assert (stub, KG.stub, Literal(True)) in graph
+    assert (stub, KG.citationCount, Literal(3)) in graph and (qwen, KG.citationCount, Literal(2)) in graph
+    assert (URIRef(entity_iri("accuracy")), KG.hub, Literal(True)) in graph
+    assert (URIRef(entity_iri("gsm8k")), KG.hub, Literal(False)) in graph
     authors = {str(graph.value(a, rdflib.FOAF.name)) for a in graph.objects(qwen, DCT.creator)}
     assert authors == {"An Yang", "Beichen Zhang"}
 

@@ -113,7 +113,7 @@ def small_bundle() -> GraphBundle:
         count = len({pid for pid, rows in mentions.items() for m in rows if m.entity_id == e.id})
         G.add_node(e.id, kind="entity", name=e.name, label=e.label, aliases=list(e.aliases), parent=e.parent,
                    broad=e.broad, source=e.source, paper_count=count, first_year=2022, trend={2024: count},
-                   degree=count, pagerank=0.05, community=None)
+                   degree=count, pagerank=0.05, community=None, hub=e.broad)
     for pid, rows in mentions.items():
         for eid in dict.fromkeys(m.entity_id for m in rows):
             first = next(m for m in rows if m.entity_id == eid)
@@ -125,6 +125,8 @@ def small_bundle() -> GraphBundle:
                 G.add_edge(pid, eid, key="introduces", score=1.0)
     for a, b in CITATIONS:
         G.add_edge(a, b, key="cites", source="input")
+    for p in PAPERS:
+        G.nodes[p.id]["citation_count"] = sum(cited == p.id for _, cited in CITATIONS)
     G.add_edge(RISE, QWEN, key="refersTo", confidence=0.8, via=["qwen2-5-math"])
     G.add_edge("qwen2-5-math-instruct-7b", "qwen2-5-math", key="variantOf")
     shares = nx.Graph()
