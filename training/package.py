@@ -23,6 +23,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 TARGET = HERE.parent / "kg" / "nlp" / "resources" / "ner"
+TOKENIZER = HERE.parent / "kg" / "nlp" / "components" / "tokenizer.py"
 
 #: Which dev set's precision becomes each label's confidence: the scheme whose corpus
 #: annotates the label in the users' style (SciER for recent ML papers).
@@ -61,6 +62,8 @@ def package(model: Path, corpus: Path, *, gold: Path, target: Path = TARGET) -> 
         "label_scores": label_scores,
         "seed": nlp.config.interpolate()["training"]["seed"],
         "config_sha256": hashlib.sha256((HERE / "ner.cfg").read_bytes()).hexdigest(),
+        # The model learnt kg's tokenization; a later tokenizer change calls for retraining.
+        "tokenizer_sha256": hashlib.sha256(TOKENIZER.read_bytes()).hexdigest(),
         "data": data,
         "dev": {s: r["overall"] for s, r in results.items()},
         "dev_per_label": {s: r["per_label"] for s, r in results.items()},
