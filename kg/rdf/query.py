@@ -332,7 +332,8 @@ def query(sparql: str, out: Path | str, *, params: dict[str, str] | None = None)
     list of dict or bool
         One dict per solution (variable -> value, unbound variables left out), or
         the answer of an ASK query. CONSTRUCT and DESCRIBE are not supported here;
-        use :func:`kg.rdf.store.open_store` for them.
+        use :func:`kg.rdf.store.open_store` for them. The query runs in this
+        process without a time limit (``kg query`` and ``kg serve`` enforce one).
 
     Raises
     ------

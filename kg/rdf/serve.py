@@ -80,6 +80,13 @@ _UPDATE_START = re.compile(
 )
 
 
+_UPDATE_ANYWHERE = re.compile(
+    r"(?<![?$\w:])(?:INSERT|DELETE)\s+(?:DATA\b|WHERE\b|\{)"
+    r"|(?<![?$\w:])(?:LOAD|CLEAR|DROP|CREATE)\s+(?:SILENT\s+)?(?:GRAPH|DEFAULT|NAMED|ALL|<)",
+    re.IGNORECASE,
+)
+
+
 def _strip_comments(sparql: str) -> str:
     # Good enough to find the first keyword: drops "#..." outside IRIs and strings on each line.
     return "\n".join(re.sub(r"#[^\n<>\"']*$", "", line) for line in sparql.splitlines())
@@ -359,6 +366,10 @@ class _Handler(SimpleHTTPRequestHandler):
                 return
             accepted = [media]
         status, ctype, payload = self.server.pool.run(sparql, accepted)  # type: ignore[attr-defined]
+        if status == HTTPStatus.BAD_REQUEST and _UPDATE_ANYWHERE.search(sparql):
+            # An update the prologue check missed (e.g. behind a comment): say why, not just "malformed".
+            self._read_only()
+            return
         if ctype in ("text/csv", "text/tab-separated-values", "text/plain", "text/turtle"):
             ctype += "; charset=utf-8"
         self._send(status, ctype, payload)
@@ -452,7 +463,8 @@ def serve(out: Path, *, host: str = "127.0.0.1", port: int = 8000, settings: Any
         file=sys.stderr, flush=True,
     )
     # SIGTERM (e.g. from a process manager) stops as cleanly as Ctrl+C.
-    signal.signal(signal.SIGTERM, _stop)
+    if threading.current_thread() is threading.main_thread():  # signal handlers live in the main thread only
+        signal.signal(signal.SIGTERM, _stop)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

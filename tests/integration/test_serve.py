@@ -137,8 +137,9 @@ def test_updates_are_refused_and_change_nothing(server):
     assert status == 403 and "read-only" in body
     status, _, body = request(f"{server.base}/sparql", data=urllib.parse.urlencode({"update": update}).encode())
     assert status == 403
-    status, _, body = request(f"{server.base}/sparql", data=urllib.parse.urlencode({"query": "PREFIX a: <urn:> " + update}).encode())
-    assert status == 403 and "read-only" in body
+    for text in ("PREFIX a: <urn:> " + update, "# a comment <urn:x>\n" + update, "DROP ALL"):
+        status, _, body = request(f"{server.base}/sparql", data=urllib.parse.urlencode({"query": text}).encode())
+        assert status == 403 and "read-only" in body, text
     client = wrapper(server, SPARQLWrapper.JSON)
     client.setQuery(update)
     client.setMethod(SPARQLWrapper.POST)
