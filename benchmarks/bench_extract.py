@@ -64,9 +64,11 @@ def main() -> None:
     print(f"load seconds:  {loaded - started:.2f}")
     print(f"seconds:       {seconds:.2f}")
     print(f"papers/s:      {len(papers) / seconds:.0f} (wall clock)")
-    if args.n_process == 1:
-        # CPU time of this process: the one-core rate even when other jobs share the machine.
-        print(f"papers/s CPU:  {len(papers) / cpu:.0f} (per CPU second of this process)")
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    worker_cpu = children.ru_utime + children.ru_stime
+    # CPU seconds: the per-core rate even when other jobs share the machine.
+    print(f"CPU seconds:   {cpu:.1f} main + {worker_cpu:.1f} workers")
+    print(f"papers/s CPU:  {len(papers) / (cpu + worker_cpu):.0f} (per CPU second, all processes)")
     print(f"mentions:      {mentions} ({mentions / len(papers):.1f} per paper), entities: {len(extraction.entities)}")
     print(f"peak memory:   {peak_self:.0f} MiB (main){f', {peak_children:.0f} MiB (largest worker)' if args.n_process > 1 else ''}")
 

@@ -86,14 +86,57 @@ def extract_docs(papers: Sequence[Paper], *, settings: ExtractSettings, progress
             continue
         work.append((paper, title_len, skipped))
         texts.append(text)
-    # Fields were checked for English above, one by one; the doc-level guard would only repeat it.
-    disable = ["kg_language"] if "kg_language" in nlp.pipe_names else []
-    docs = nlp.pipe(((t, k) for k, t in enumerate(texts)), as_tuples=True, disable=disable,
-                    batch_size=settings.batch_size, n_process=settings.n_process)
-    for doc, k in track(docs, description="Extracting", total=len(texts), enabled=progress):
+    results = _run(nlp, texts, settings=settings)
+    for k, (found, entities) in enumerate(track(results, description="Extracting", total=len(texts), enabled=progress)):
         paper, title_len, skipped = work[k]
-        mentions = list(_to_mentions(paper.id, doc._.kg_mentions or [], title_len, min_score=settings.min_score))
-        yield paper, mentions, doc._.kg_entities or {}, skipped
+        mentions = list(_to_mentions(paper.id, found, title_len, min_score=settings.min_score))
+        yield paper, mentions, entities, skipped
+
+
+def _doc_result(doc) -> tuple[list[dict], dict]:
+    return doc._.kg_mentions or [], doc._.kg_entities or {}
+
+
+def _run(nlp, texts: list[str], *, settings: ExtractSettings) -> Iterator[tuple[list[dict], dict]]:
+    """(mention dicts, entity records) per text, in order.
+
+    With ``n_process > 1`` the texts go to a pool of worker processes in chunks and
+    only the plain mention records come back: shipping whole serialised docs back,
+    as ``nlp.pipe(n_process=...)`` does, costs more than the extraction itself.
+    """
+    # Fields were checked for English one by one; the doc-level guard would only repeat it.
+    disable = [name for name in ("kg_language",) if name in nlp.pipe_names]
+    if settings.n_process <= 1 or len(texts) < 2 * settings.batch_size:
+        for doc in nlp.pipe(texts, batch_size=settings.batch_size, disable=disable):
+            yield _doc_result(doc)
+        return
+    import multiprocessing
+
+    global _WORKER_NLP
+    _WORKER_NLP = (nlp, disable, settings.batch_size)  # inherited by forked workers
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    chunks = [texts[i:i + settings.batch_size] for i in range(0, len(texts), settings.batch_size)]
+    with context.Pool(settings.n_process, initializer=_init_worker, initargs=(settings.use_ner,)) as pool:
+        for chunk_results in pool.imap(_work_chunk, chunks):
+            yield from chunk_results
+
+
+_WORKER_NLP = None
+
+
+def _init_worker(use_ner: bool) -> None:
+    global _WORKER_NLP
+    if _WORKER_NLP is None:  # spawned, not forked: load the pipeline here
+        from kg.nlp.pipeline import load_pipeline
+
+        nlp = load_pipeline(use_ner=use_ner)
+        _WORKER_NLP = (nlp, [n for n in ("kg_language",) if n in nlp.pipe_names], 256)
+
+
+def _work_chunk(texts: list[str]) -> list[tuple[list[dict], dict]]:
+    nlp, disable, batch_size = _WORKER_NLP
+    return [_doc_result(doc) for doc in nlp.pipe(texts, batch_size=batch_size, disable=disable)]
 
 
 def extract_corpus(papers: list[Paper], *, settings: ExtractSettings, progress: bool = False) -> Extraction:

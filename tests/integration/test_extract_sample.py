@@ -196,3 +196,13 @@ def test_importing_kg_does_not_load_spacy():
     code = "import sys, kg, kg.api, kg.extract, kg.nlp, kg.nlp.evaluate; print('spacy' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_two_worker_processes_give_the_same_extraction(sample):
+    from kg.extract import extract_corpus
+
+    papers, _ = sample
+    papers = papers * 3  # enough for several chunks per worker
+    one = extract_corpus(papers, settings=ExtractSettings(use_ner=False, batch_size=32))
+    two = extract_corpus(papers, settings=ExtractSettings(use_ner=False, batch_size=32, n_process=2))
+    assert one.mentions == two.mentions and one.entities == two.entities
