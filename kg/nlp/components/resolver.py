@@ -233,7 +233,8 @@ class MentionResolver:
             # (on SciER dev such a rule span is right 13-22% of the time, the model's
             # 60-72%); a rule span the model agrees with exactly keeps its provenance and
             # typing, with the higher of the two confidences.
-            exact = {(c[0], c[1]): c for c in rule if not c[7] and c[2] is not None}
+            # (the most confident rule candidate on a span, as in the rule pass below)
+            exact = {(c[0], c[1]): c for c in sorted(rule, key=lambda c: c[5]) if not c[7] and c[2] is not None}
             first = [(r[:5] + (max(r[5], c[5]),) + r[6:]) if (r := exact.get((c[0], c[1]))) else c
                      for c in ner if c[2] in self.ner_first]
             ner = [c for c in ner if c[2] not in self.ner_first]
