@@ -718,12 +718,12 @@ def _render_index(summary: Mapping[str, Any], pages: list[dict[str, Any]], *, ha
     e = html.escape
     rows = []
     for page in pages:
-        cut = ""
-        if page["nodes"] < page["total_nodes"] or page["edges"] < page["total_edges"]:
-            cut = (
-                f' <span class="cut">(reduced from {page["total_nodes"]:,} nodes and {page["total_edges"]:,} '
-                f"{e(page['edge_noun'])} to the most connected ones)</span>"
-            )
+        parts = []
+        if page["nodes"] < page["total_nodes"]:
+            parts.append(f'the {page["nodes"]:,} most connected of {page["total_nodes"]:,} nodes')
+        if page["edges"] < page["total_edges"]:
+            parts.append(f'{page["edges"]:,} of {page["total_edges"]:,} {e(page["edge_noun"])}')
+        cut = f' <span class="cut">(reduced to {" and ".join(parts)})</span>' if parts else ""
         if page["isolated"]:
             cut += f' <span class="hint">({page["isolated"]:,} unlinked nodes not drawn)</span>'
         rows.append(

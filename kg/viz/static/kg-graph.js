@@ -337,6 +337,7 @@
   }
   if (omitted && omitted.nodes !== undefined) {
     var box = noteBox;
+    box.insertBefore(el("h2", { text: "Reduced graph" }), box.firstChild);
     var byType = Object.keys(omitted.by_type || {}).map(function (t) {
       var n = omitted.by_type[t];
       return n + " " + typeName(t).toLowerCase() + (n === 1 ? "" : "s");
@@ -355,4 +356,5 @@
     }));
     box.hidden = false;
   }
+  if (!noteBox.hidden && !noteBox.querySelector("h2")) noteBox.insertBefore(el("h2", { text: "Not drawn" }), noteBox.firstChild);
 })();
