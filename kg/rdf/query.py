@@ -167,6 +167,8 @@ def _resolve_paper(store: ox.Store, value: str, name: str) -> ox.NamedNode:
     found = _literal_ci_matches(store, value, "SELECT ?p WHERE { ?p kg:paperId ?value }")
     if not found:
         found = _literal_ci_matches(store, value, "SELECT ?p WHERE { ?p dcterms:identifier ?value }")
+    if not found:  # an exact title is an index lookup; only then scan the titles
+        found = _literal_ci_matches(store, value, "SELECT ?p WHERE { ?p dcterms:title ?value }")
     if not found:
         found = _literal_ci_matches(
             store, value,
