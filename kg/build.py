@@ -66,6 +66,7 @@ def build_folder(
 
     summary = _summary(bundle)
     with replace_folder(out) as folder:
+        _write_folder_readme(folder)
         write_mentions_jsonl(corpus.papers, extraction, folder / "mentions.jsonl")
         write_graph_exports(bundle, folder)
         write_index(bundle, folder)
@@ -80,6 +81,15 @@ def build_folder(
             handle.write("\n")
     _report_skipped(corpus.report)
     return summary
+
+
+def _write_folder_readme(folder: Path) -> None:
+    """Every build folder explains its own files (the text is ``kg/data/outputs-README.md``)."""
+    from importlib.resources import files
+
+    from kg.io.write import atomic_write_text
+
+    atomic_write_text(folder / "README.md", files("kg").joinpath("data/outputs-README.md").read_text("utf-8"))
 
 
 def _summary(bundle) -> dict[str, Any]:
