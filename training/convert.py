@@ -15,7 +15,8 @@ Usage::
     python training/convert.py --gold ../shared/gold --out training/corpus [--no-mask]
 
 Writes ``train.spacy`` and ``dev.spacy`` (SciER dev + SciERC dev + a held-out
-slice of TDMSci train) plus ``dev-<corpus>.spacy`` per corpus, and
+slice of TDMSci train) plus ``dev-<corpus>.spacy`` per corpus, the held-out
+TDMSci slice as ``tdmsci-dev.jsonl`` (gold format, for ``kg eval``), and
 ``data.json`` with the SHA-256 of every input file.
 """
 
@@ -196,6 +197,10 @@ def convert(gold: Path, out: Path, *, mask: bool = True, oversample: dict[str, i
         record["counts"][key] = {"docs": len(records), **total}
     for name, docbin in bins.items():
         docbin.to_disk(out / f"{name}.spacy")
+    # The held-out TDMSci sentences as gold JSONL, for `kg eval ... --scheme tdmsci`.
+    with (out / "tdmsci-dev.jsonl").open("w", encoding="utf-8") as handle:
+        for rec in splits["tdmsci/dev"]:
+            handle.write(json.dumps(rec, ensure_ascii=False) + "\n")
     for path in sorted(gold.glob("*/*.jsonl")):
         record["inputs"][str(path.relative_to(gold))] = sha256(path)
     (out / "data.json").write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
