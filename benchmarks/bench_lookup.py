@@ -5,8 +5,9 @@ Prints, for the look-up index of the first 50,000 ACL Anthology abstracts:
 - the seconds, size and peak memory of writing ``lookup.sqlite`` (``write_index``);
 - per kind of query (exact name, alias, variant, fuzzy, unknown name, paper by id,
   paper by title words), the milliseconds of one look-up through an open index,
-  as a Python dict and as the rendered table (median and worst of 20 runs, after
-  one cold call that loads the fuzzy tables);
+  as the Python API's dict (every paper), as `kg lookup`'s table (the first
+  ``max_papers`` papers) and as its JSON text (every paper); median and worst of
+  20 runs, after one cold call that loads the fuzzy tables;
 - the wall-clock seconds of whole ``python -m kg lookup ...`` commands (process
   start, import, open, answer, print), median of 5 runs.
 
@@ -112,8 +113,11 @@ def pick_queries(folder: Path) -> dict[str, tuple[str, str]]:
 
 
 def time_lookups(folder: Path, queries: dict[str, tuple[str, str]], repeat: int = 20) -> None:
-    from kg.lookups import LookupIndex, format_entity_result, format_paper_result
+    """Per query: the Python API (every paper), the table and the JSON text of `kg lookup` (in-process)."""
+    from kg.lookups import LookupIndex, open_index, run_lookup_command
+    from kg.settings import Settings
 
+    settings = Settings()
     started = time.perf_counter()
     index = LookupIndex(folder)
     opened = time.perf_counter() - started
@@ -123,21 +127,28 @@ def time_lookups(folder: Path, queries: dict[str, tuple[str, str]], repeat: int 
     cold = time.perf_counter() - started
     print(f"open index: {opened * 1000:.1f} ms; first fuzzy entity + title look-up (loads fuzzy tables): "
           f"{cold * 1000:.0f} ms")
-    print(f"{'query':38} {'text':34} {'found':>5} {'dict ms':>16} {'table ms':>16}")
-    for kind, (mode, text) in queries.items():
-        run = index.lookup_paper if mode == "paper" else index.lookup_entity
-        render = format_paper_result if mode == "paper" else format_entity_result
-        plain, shown = [], []
+    open_index(folder).lookup_entity("zqxw cold start")  # the same warm-up for the cached index the command uses
+    print(f"{'query':34} {'text':28} {'found':>5} {'API dict ms':>18} {'table ms':>18} {'JSON ms':>18}")
+
+    def clock(call) -> tuple[float, float]:
+        times = []
         for _ in range(repeat):
             started = time.perf_counter()
-            result = run(text)
-            middle = time.perf_counter()
-            render(result)
-            plain.append((middle - started) * 1000)
-            shown.append((time.perf_counter() - started) * 1000)
-        found = "yes" if result["matches"] else "no"
-        print(f"{kind:38} {text[:34]:34} {found:>5} {statistics.median(plain):7.1f} (max {max(plain):5.1f})"
-              f" {statistics.median(shown):7.1f} (max {max(shown):5.1f})")
+            call()
+            times.append((time.perf_counter() - started) * 1000)
+        return statistics.median(times), max(times)
+
+    for kind, (mode, text) in queries.items():
+        api = index.lookup_paper if mode == "paper" else index.lookup_entity
+        name, paper = (None, text) if mode == "paper" else (text, None)
+        found = "yes" if api(text)["matches"] else "no"
+        figures = [
+            clock(lambda: api(text)),
+            clock(lambda: run_lookup_command(name, folder, label=None, paper=paper, as_json=False, settings=settings)),
+            clock(lambda: run_lookup_command(name, folder, label=None, paper=paper, as_json=True, settings=settings)),
+        ]
+        cells = " ".join(f"{median:7.1f} (max {worst:5.1f})" for median, worst in figures)
+        print(f"{kind:34} {text[:28]:28} {found:>5} {cells}")
     index.close()
 
 

@@ -25,7 +25,7 @@ with kind 0 id, 1 other id or url, 2 title, 3 short title (before a colon);
 ``sentence(n, text)``; ``mention(entity, paper, count, sentence, introduced)``;
 ``introduces(entity, paper, score)``; ``cooccur(entity, rank, other, papers, weight)``;
 ``cites(citing, cited, inferred, confidence, via)``;
-``nearest(paper, rank, other, weight, shared)``.
+``nearest(paper, rank, other, weight, shared)`` (``shared``: JSON list of entity rows).
 """
 
 from __future__ import annotations
@@ -63,10 +63,11 @@ __all__ = [
 #: File name of the index inside the build folder.
 INDEX_NAME = "lookup.sqlite"
 #: Bumped whenever the tables change, so an old build asks to be rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 # How much of each ranked list the index keeps; the settings choose how much to show.
 _KEEP_COOCCURRING = 50
-_KEEP_NEAREST = 25
+_KEEP_NEAREST = 20
+_KEEP_SHARED = 5  # shared entities kept per nearest paper (the graph lists the most distinctive first)
 # Suggestions scoring under this are noise ("reward model" for "GSM9K"); the best one is always kept.
 _SUGGESTION_FLOOR = 50.0
 
@@ -344,7 +345,8 @@ def _fill_index(con: sqlite3.Connection, bundle: "GraphBundle") -> None:
     near: dict[str, list[tuple[float, str, str]]] = {}
     for u, v, attrs in bundle.shares.edges(data=True):
         weight = float(attrs.get("weight", 0.0) or 0.0)
-        shared = json.dumps(list(attrs.get("shared") or []), ensure_ascii=False)
+        # Entity rows, not ids: this is the biggest table of a large build.
+        shared = json.dumps([entities[e] for e in (attrs.get("shared") or []) if e in entities][:_KEEP_SHARED])
         near.setdefault(u, []).append((weight, v, shared))
         near.setdefault(v, []).append((weight, u, shared))
     nearest_rows = []
@@ -790,13 +792,15 @@ class LookupIndex:
                 (n, max(nearest, 0)),
             )
         ]
-        # Entity ids (in `via` and `shared`) read better as names.
-        ids_needed = {e for item in inferred + inferred_by for e in item["via"]} | {e for item in near for e in item["shared"]}
-        names = dict(self._in("SELECT id, name FROM entity WHERE id IN ({})", sorted(ids_needed)))
+        # Entity ids (in `via`) and rows (in `shared`) read better as names.
+        ids_needed = sorted({e for item in inferred + inferred_by for e in item["via"]})
+        names = dict(self._in("SELECT id, name FROM entity WHERE id IN ({})", ids_needed))
         for item in inferred + inferred_by:
             item["via"] = [names.get(e, e) for e in item["via"]]
+        rows_needed = sorted({e for item in near for e in item["shared"]})
+        row_names = dict(self._in("SELECT n, name FROM entity WHERE n IN ({})", rows_needed))
         for item in near:
-            item["shared"] = [names.get(e, e) for e in item["shared"]]
+            item["shared"] = [row_names[e] for e in item["shared"] if e in row_names]
         return {
             "paper_id": pid,
             "title": title,
