@@ -157,7 +157,7 @@ def main() -> None:
         _extract_to_cache(args.corpus, args.limit, args.proxy)
         return
 
-    from kg.graph.link import entity_index, paper_entity_sets, shares_graph
+    from kg.graph.link import entity_index, paper_entity_sets, shares_graph, text_vectors
     from kg.settings import Settings
 
     settings = Settings().graph
@@ -173,12 +173,19 @@ def main() -> None:
     entity_sets = paper_entity_sets(extraction.mentions, extraction.entities)
     n_documents = len(set(extraction.mentions) | {p.id for p in corpus.papers if not p.stub})
     index = entity_index(entity_sets, extraction.entities, n_documents=n_documents, settings=settings)
-    shares = shares_graph(index, entity_sets, settings=settings)
+    text = None
+    if settings.text_weight > 0:
+        # As build_graphs does: text vectors to re-rank each paper's entity neighbours.
+        by_id = {p.id: p for p in corpus.papers}
+        text = text_vectors([f"{by_id[p].title}\n{by_id[p].abstract}" if p in by_id else "" for p in index.papers])
+        print(f"text vectors: {time.perf_counter() - started:.1f} s so far")
+    shares = shares_graph(index, settings=settings, text=text)
     seconds = time.perf_counter() - started
     hubs = int(index.hub.sum())
     print(f"shares-entities graph: {shares.number_of_nodes()} papers, {shares.number_of_edges()} edges, "
           f"{len(index.entities)} entities of which {hubs} hubs")
-    print(f"shares graph: {seconds:.1f} s ({len(corpus.papers) / seconds:.0f} papers/s), "
+    print(f"shares graph (text_weight={settings.text_weight}): {seconds:.1f} s "
+          f"({len(corpus.papers) / seconds:.0f} papers/s), "
           f"peak memory {peak_mib():.0f} MiB (+{peak_mib() - before:.0f} MiB over the loaded inputs)")
 
     if args.full:

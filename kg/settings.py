@@ -43,7 +43,7 @@ class GraphSettings:
     #: neighbours among papers sharing entities (0 = entity weight only); links stay explained by entities.
     text_weight: float = 0.8
     #: Heaviest entity neighbours per paper re-ranked by text similarity when text_weight > 0.
-    text_candidates: int = 100
+    text_candidates: int = 50
     #: Minimum papers two entities must share to get a co-occurrence edge.
     min_cooccurrence: int = 2
     #: Co-occurring entities kept per entity (strongest first).

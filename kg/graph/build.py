@@ -88,7 +88,7 @@ def build_graphs(corpus: Corpus, extraction: Extraction, *, settings: GraphSetti
         text = text_vectors([
             f"{by_id[p].title}\n{by_id[p].abstract}" if p in by_id else "" for p in index.papers
         ])
-    shares = shares_graph(index, entity_sets, settings=settings, text=text)
+    shares = shares_graph(index, settings=settings, text=text)
     cooccurrence = cooccurrence_graph(index, settings=settings)
 
     bundle = GraphBundle(

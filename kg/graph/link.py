@@ -11,7 +11,6 @@ extractor) are left out of the product, so they can never create an edge.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
@@ -140,19 +139,30 @@ def text_vectors(texts: Sequence[str], *, max_share: float = 0.5) -> sp.csr_matr
     out; term frequency is sublinear (``1 + ln tf``) and IDF smoothed as for
     entities. A text with no kept word is an all-zero row.
     """
-    counts = [Counter(_WORD.findall(text.lower())) for text in texts]
-    df = Counter(word for row in counts for word in row)
+    # Term ids per text, counted with numpy: a Counter per text would hold ~100 dict entries each
+    # (gigabytes for 50,000 abstracts).
+    vocabulary: dict[str, int] = {}
+    rows: list[np.ndarray] = []
+    cols: list[np.ndarray] = []
+    tfs: list[np.ndarray] = []
+    for number, text in enumerate(texts):
+        ids = [vocabulary.setdefault(w, len(vocabulary)) for w in _WORD.findall(text.lower())]
+        if ids:
+            terms, counts = np.unique(np.asarray(ids, dtype=np.int64), return_counts=True)
+            rows.append(np.full(len(terms), number, dtype=np.int64))
+            cols.append(terms)
+            tfs.append(counts)
     n = len(texts)
-    vocabulary = {w: i for i, w in enumerate(sorted(w for w, d in df.items() if 2 <= d <= max_share * n))}
-    rows, cols, values = [], [], []
-    for number, row in enumerate(counts):
-        for word, tf in row.items():
-            column = vocabulary.get(word)
-            if column is not None:
-                rows.append(number)
-                cols.append(column)
-                values.append((1.0 + np.log(tf)) * (np.log((1.0 + n) / (1.0 + df[word])) + 1.0))
-    matrix = sp.csr_matrix((values, (rows, cols)), shape=(n, len(vocabulary)), dtype=np.float64)
+    if not rows:
+        return sp.csr_matrix((n, 0), dtype=np.float64)
+    tf = np.concatenate(tfs).astype(np.float64)
+    matrix = sp.csr_matrix(
+        (1.0 + np.log(tf), (np.concatenate(rows), np.concatenate(cols))), shape=(n, len(vocabulary))
+    )
+    df = np.bincount(np.concatenate(cols), minlength=len(vocabulary))
+    keep = np.flatnonzero((df >= 2) & (df <= max_share * n))
+    idf = np.log((1.0 + n) / (1.0 + df[keep])) + 1.0
+    matrix = sp.csr_matrix(matrix[:, keep] @ sp.diags(idf))
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
     return sp.csr_matrix(sp.diags(1.0 / norms) @ matrix)
@@ -183,7 +193,6 @@ def _row_top(
 
 def shares_graph(
     index: EntityIndex,
-    entity_sets: Mapping[str, Iterable[str]],
     *,
     settings: GraphSettings,
     text: sp.csr_matrix | None = None,
@@ -200,8 +209,6 @@ def shares_graph(
     ----------
     index : EntityIndex
         From :func:`entity_index`.
-    entity_sets : mapping
-        Paper id -> entity ids, as given to :func:`entity_index`.
     settings : GraphSettings
         ``top_k``, ``min_weight``, ``text_weight`` and ``text_candidates``.
     text : scipy.sparse.csr_matrix, optional
@@ -270,15 +277,28 @@ def shares_graph(
             for nbr, weight in zip(nbrs.tolist(), weights.tolist()):
                 best[(min(row, nbr), max(row, nbr))] = weight
         start = stop
-    column = index.column()
-    rank = {e: (-index.idf[column[e]], e) for e in index.entities}
-    hub = {e for e, h in zip(index.entities, index.hub) if h}
-    for (a, b), weight in sorted(best.items()):
-        pa, pb = index.papers[a], index.papers[b]
-        shared = sorted((set(entity_sets[pa]) & set(entity_sets[pb])) - hub, key=rank.__getitem__)
-        graph.add_edge(pa, pb, weight=round(float(weight), 4), shared=shared)
+    if not best:
+        return graph
+    pairs = sorted(best)
+    left = np.fromiter((a for a, _ in pairs), dtype=np.int64, count=len(pairs))
+    right = np.fromiter((b for _, b in pairs), dtype=np.int64, count=len(pairs))
+    # Shared non-hub entities of every edge at once: the elementwise product of the two papers' rows.
+    both = x[left].multiply(x[right]).tocsr()
+    both.eliminate_zeros()
+    # Most distinctive first: order the columns by (-idf, entity id) once, then sort each row by that rank.
+    names = [index.entities[c] for c in cols]
+    order = sorted(range(len(cols)), key=lambda c: (-idf[c], names[c]))
+    rank = np.empty(len(cols), dtype=np.int64)
+    rank[order] = np.arange(len(cols))
+    edge_of = np.repeat(np.arange(len(pairs)), np.diff(both.indptr))
+    sorted_cols = both.indices[np.lexsort((rank[both.indices], edge_of))]
+    for number, (a, b) in enumerate(pairs):
+        lo, hi = both.indptr[number], both.indptr[number + 1]
+        shared = [names[c] for c in sorted_cols[lo:hi].tolist()]
+        attributes = {"weight": round(float(best[(a, b)]), 4), "shared": shared}
         if rerank:
-            graph.edges[pa, pb]["text_similarity"] = round(float(similarity.get((a, b), 0.0)), 4)
+            attributes["text_similarity"] = round(float(similarity.get((a, b), 0.0)), 4)
+        graph.add_edge(index.papers[a], index.papers[b], **attributes)
     return graph
 
 

@@ -93,7 +93,7 @@ def test_sparse_product_matches_brute_force_and_blocks_do_not_matter():
     index = entity_index(entity_sets, extraction.entities, n_documents=150, settings=settings)
     idf = dict(zip(index.entities, index.idf))
     hub = {e for e, h in zip(index.entities, index.hub) if h}
-    whole = shares_graph(index, entity_sets, settings=settings)
+    whole = shares_graph(index, settings=settings)
     expected = {}
     for a, b in itertools.combinations(sorted(sets), 2):
         shared = (sets[a] & sets[b]) - hub
@@ -102,7 +102,7 @@ def test_sparse_product_matches_brute_force_and_blocks_do_not_matter():
     assert {tuple(sorted(e)) for e in whole.edges()} == set(expected)
     for (a, b), weight in expected.items():
         assert math.isclose(whole.edges[a, b]["weight"], weight, abs_tol=1e-3)
-    blocked = shares_graph(index, entity_sets, settings=settings, block_pairs=1)
+    blocked = shares_graph(index, settings=settings, block_pairs=1)
     assert sorted(blocked.edges(data="weight")) == sorted(whole.edges(data="weight"))
 
 
