@@ -31,6 +31,8 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=256)
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--with-ner", action="store_true", help="include the trained NER (default: rules only)")
+    parser.add_argument("--pwc-recall", action="store_true",
+                        help="also report recall of the curator-linked dataset names (pwc_datasets) the text contains")
     args = parser.parse_args()
     sys.path.insert(0, str(REPO))
     from kg.extract import extract_corpus
@@ -41,10 +43,12 @@ def main() -> None:
     if not args.corpus.is_file():
         sys.exit(f"{args.corpus} not found; pass --corpus")
     papers = []
+    linked: dict[str, list[str]] = {}
     with gzip.open(args.corpus, "rt", encoding="utf-8") as handle:
         for line in handle:
             record = json.loads(line)
             papers.append(Paper(id=record["id"], title=record.get("title") or "", abstract=record.get("abstract") or ""))
+            linked[record["id"]] = record.get("pwc_datasets") or []
             if len(papers) >= args.n:
                 break
     started = time.perf_counter()
@@ -70,7 +74,26 @@ def main() -> None:
     print(f"CPU seconds:   {cpu:.1f} main + {worker_cpu:.1f} workers")
     print(f"papers/s CPU:  {len(papers) / (cpu + worker_cpu):.0f} (per CPU second, all processes)")
     print(f"mentions:      {mentions} ({mentions / len(papers):.1f} per paper), entities: {len(extraction.entities)}")
+    if args.pwc_recall:
+        _pwc_recall(papers, linked, extraction)
     print(f"peak memory:   {peak_self:.0f} MiB (main){f', {peak_children:.0f} MiB (largest worker)' if args.n_process > 1 else ''}")
+
+
+def _pwc_recall(papers, linked, extraction) -> None:
+    """Share of curator-linked dataset names, written in the title or abstract, that come
+    out as a DATASET mention of that paper: a mention whose text or canonical name holds
+    the linked name, case-insensitively ("GLUE" is found as "the GLUE benchmark")."""
+    present = found = 0
+    for paper in papers:
+        text = f"{paper.title}\n{paper.abstract}".lower()
+        datasets = [f"{m.text}\n{m.canonical}".lower() for m in extraction.mentions.get(paper.id, [])
+                    if m.label == "DATASET"]
+        for name in linked.get(paper.id, []):
+            if name.lower() in text:
+                present += 1
+                found += any(name.lower() in d for d in datasets)
+    if present:
+        print(f"pwc recall:    {found}/{present} = {found / present:.1%} of linked dataset names in the text")
 
 
 if __name__ == "__main__":
