@@ -18,6 +18,14 @@ that carry ``pwc_datasets`` (dataset names a curator linked to the paper), print
   of them at all (a case-insensitive whole-word match of the curator's name or of
   one of the entry's aliases, the ceiling for any text-only extractor);
 - papers/s, seconds and peak memory of the matching pass.
+
+With ``--gold FILE --scheme scier|scierc|tdmsci`` it instead scores the mentions the
+rule pipeline attributes to the gazetteer (``source == "gazetteer"`` in
+``doc._.kg_mentions``, after the resolver has settled overlaps; no trained NER)
+against a ``../shared/gold`` file: exact span and label, per label, with the issue's
+label mapping, and lists the entries that produce the most false positives::
+
+    python benchmarks/gazetteer_recall.py --gold ../shared/gold/scier/dev.jsonl --scheme scier
 """
 
 from __future__ import annotations
@@ -52,6 +60,51 @@ def read_linked(corpus: Path, *, limit: int = 0) -> list[dict]:
     return papers
 
 
+#: gold label <- gazetteer labels, per corpus (the issue's mapping); labels a corpus has no
+#: column for are left out, and a match on a span carrying an ignored gold label is skipped.
+SCHEME_MAP = {
+    "scier": {"MODEL": "Method", "METHOD": "Method", "DATASET": "Dataset", "TASK": "Task"},
+    "scierc": {"MODEL": "Method", "METHOD": "Method", "DATASET": "Material", "TASK": "Task", "METRIC": "Metric"},
+    "tdmsci": {"TASK": "TASK", "DATASET": "DATASET", "METRIC": "METRIC"},
+}
+IGNORED = {"OtherScientificTerm", "Generic"}
+
+
+def score_gold(nlp, gold_path: Path, scheme: str, *, show: int = 15) -> None:
+    """Print per-label precision and recall of the gazetteer's mentions on one gold file."""
+    mapping = SCHEME_MAP[scheme]
+    labels = sorted(set(mapping.values()))
+    records = [json.loads(line) for line in gold_path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    tp, fp, n_gold = Counter(), Counter(), Counter()
+    fp_by_entry, tp_by_entry = Counter(), Counter()
+    for record, doc in zip(records, nlp.pipe(r["text"] for r in records)):
+        gold = {(e["start"], e["end"]): e["label"] for e in record["entities"]}
+        n_gold.update(e["label"] for e in record["entities"] if e["label"] in labels)
+        for mention in doc._.kg_mentions or []:
+            if mention["source"] != "gazetteer" or mention["nested"] or mention["label"] not in mapping:
+                continue
+            label, found = mapping[mention["label"]], gold.get((mention["start"], mention["end"]))
+            if found in IGNORED:
+                continue
+            if found == label:
+                tp[label] += 1
+                tp_by_entry[mention["entity_id"]] += 1
+            else:
+                fp[label] += 1
+                fp_by_entry[mention["entity_id"]] += 1
+    print(f"{gold_path} scheme={scheme} records={len(records)} (gazetteer matches only)")
+    print(f"{'label':10s} {'P':>7s} {'R':>7s} {'TP':>6s} {'FP':>6s} {'gold':>6s}")
+    for label in labels:  # Method already merges MODEL and METHOD
+        t, f, g = tp[label], fp[label], n_gold[label]
+        p = 100.0 * t / (t + f) if t + f else 0.0
+        r = 100.0 * t / g if g else 0.0
+        print(f"{label:10s} {p:6.1f}% {r:6.1f}% {t:6d} {f:6d} {g:6d}")
+    if show:
+        worst = sorted(fp_by_entry, key=lambda k: fp_by_entry[k] - tp_by_entry[k], reverse=True)[:show]
+        print("entries with the most false positives (fp/tp):",
+              ", ".join(f"{k} ({fp_by_entry[k]}/{tp_by_entry[k]})" for k in worst))
+
+
 def share(part: int, whole: int) -> str:
     return f"{part}/{whole} = {100.0 * part / whole:.1f}%" if whole else "n/a"
 
@@ -64,10 +117,19 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--batch-size", type=int, default=256)
     parser.add_argument("--show-missed", type=int, default=0, help="print the N most linked names not covered")
+    parser.add_argument("--gold", type=Path, help="score the gazetteer's matches on this gold JSONL instead")
+    parser.add_argument("--scheme", choices=sorted(SCHEME_MAP), help="label mapping for --gold")
     args = parser.parse_args()
     sys.path.insert(0, str(REPO))
     from kg.nlp.components.gazetteer import load_gazetteer
     from kg.nlp.pipeline import load_pipeline
+
+    if args.gold:
+        if not args.scheme or not args.gold.is_file():
+            sys.exit("--gold needs an existing file and --scheme scier|scierc|tdmsci")
+        nlp = load_pipeline(use_ner=False)
+        score_gold(nlp, args.gold, args.scheme)
+        return
 
     if not args.corpus.is_file():
         sys.exit(f"{args.corpus} not found; pass --corpus")
