@@ -56,8 +56,7 @@ def load_corpus(path: Path, *, limit: int = 0):
     if read_inputs is not None:
         corpus = read_inputs([path], progress=False)
         if limit:
-            keep = {p.id for p in corpus.papers if not p.stub}
-            keep = set(sorted(keep, key=[p.id for p in corpus.papers].index)[:limit])
+            keep = {p.id for p in [p for p in corpus.papers if not p.stub][:limit]}
             corpus.papers = [p for p in corpus.papers if p.id in keep]
             corpus.citations = [c for c in corpus.citations if c.citing in keep and c.cited in keep]
         return corpus
