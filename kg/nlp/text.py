@@ -77,6 +77,8 @@ def surface_variants(text: str, *, plurals: bool = True) -> set[str]:
                 continue
             if last.isupper():
                 variants.add(form + "s")  # CNN -> CNNs
+            elif any(c.isupper() for c in last[1:]) and last[-1].islower() and last[-1] != "s":
+                variants.add(form + "s")  # MobileNet -> MobileNets
             elif last[1:].islower():  # "network", "Network" (matching ignores case)
                 if last.endswith("ss"):
                     variants.add(form + "es")

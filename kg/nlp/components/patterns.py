@@ -18,8 +18,10 @@ into a confidence (``scores`` in the config) and decides the entity. Rules:
 ``size_variant`` / ``size_list``
     A known or name-shaped family followed by a size: "Llama-3.1-8B",
     "Qwen2.5-Math-Instruct-1.5B/7B/72B" (``detail`` is the family's text).
-``shape``
-    Other tokens shaped like model names (letters mixed with digits: "Phi-3", "Mistral-7B").
+``shape`` / ``shape_camel``
+    Other tokens shaped like model names: letters mixed with digits ("Phi-3",
+    "Mistral-7B": MODEL) or CamelCase ("FastPose": METHOD); the resolver trusts a
+    CamelCase name only when the doc repeats it.
 
 Matching is done by spaCy Matchers and one regular expression over the text; the
 Python code runs per match, never per token.
@@ -353,8 +355,10 @@ class PatternRules:
                     continue
             # Letters with digits look like model names; CamelCase alone (AppWorld, fsCOCO)
             # could be anything, so it stays below the default threshold unless typed elsewhere.
-            rule = "shape" if any(c.isdigit() for c in span.text) else "shape_camel"
-            out.append(Span(doc, span.start, span.end, label="MODEL", kb_id=rule))
+            if any(c.isdigit() for c in span.text):
+                out.append(Span(doc, span.start, span.end, label="MODEL", kb_id="shape"))
+            else:  # coined CamelCase names are more often methods and frameworks than models
+                out.append(Span(doc, span.start, span.end, label="METHOD", kb_id="shape_camel"))
 
     def _compounds(self, doc: Doc, out: list[Span]) -> None:
         """A known name inside a longer hyphenated name ("BERT-PKD", "CNN-LSTM") is that longer name."""
