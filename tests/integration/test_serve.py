@@ -105,6 +105,18 @@ def test_sparqlwrapper_xml_over_post(server):
     assert values == [next(p.title for p in F.PAPERS if p.id == F.QWEN)]
 
 
+def test_rdflib_sparqlstore_select_construct_ask(server):
+    import rdflib
+    from rdflib.plugins.stores.sparqlstore import SPARQLStore
+
+    graph = rdflib.Graph(SPARQLStore(server.base + "/sparql"))
+    ids = [str(row[0]) for row in graph.query(PREFIXES + "SELECT ?id WHERE { ?p kg:paperId ?id } ORDER BY ?id")]
+    assert ids == sorted(p.id for p in F.PAPERS)
+    built = graph.query(PREFIXES + "CONSTRUCT { ?e kg:entityId ?i } WHERE { ?e kg:entityId ?i }")
+    assert len(list(built)) == len(F.ENTITIES)
+    assert graph.query("ASK { ?s ?p ?o }").askAnswer is True
+
+
 def test_csv_tsv_and_turtle_by_accept(server):
     query = urllib.parse.quote(PREFIXES + "SELECT ?id WHERE { ?p kg:paperId ?id } ORDER BY ?id LIMIT 2")
     status, headers, body = request(f"{server.base}/sparql?query={query}", headers={"Accept": "text/csv"})
