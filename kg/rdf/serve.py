@@ -138,7 +138,13 @@ def _worker_main(conn, store_dir: str) -> None:
     from kg.rdf.store import QUERY_PREFIXES
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the server's to handle
-    store = ox.Store.read_only(store_dir)
+    try:
+        store = ox.Store.read_only(store_dir)
+    except OSError as exc:
+        conn.send(("error", f"{store_dir}: cannot open the SPARQL store ({exc})"))
+        return
+    # Tell the pool the store is open, so start-up time never counts against a query's time limit.
+    conn.send(("ready", ""))
     while True:
         try:
             request = conn.recv()
@@ -176,12 +182,33 @@ def _not_acceptable(table: dict[str, str]) -> bytes:
     return f"Not Acceptable: this result can be sent as {', '.join(sorted(set(table)))}\n".encode()
 
 
+#: Seconds a new worker may take to import pyoxigraph and open the store.
+STARTUP_TIMEOUT = 120.0
+
+
 class _Worker:
     def __init__(self, context, store_dir: str) -> None:
         self.conn, child = context.Pipe()
         self.process = context.Process(target=_worker_main, args=(child, store_dir), daemon=True, name="kg-sparql-worker")
         self.process.start()
         child.close()
+        self.ready = False
+
+    def wait_ready(self) -> None:
+        """Block until the worker has opened the store; raise :class:`OutputError` if it cannot."""
+        from kg.errors import OutputError
+
+        if self.ready:
+            return
+        if not self.conn.poll(STARTUP_TIMEOUT):
+            raise OutputError(f"a SPARQL worker did not start within {STARTUP_TIMEOUT:g} s; is the machine overloaded?")
+        try:
+            kind, message = self.conn.recv()
+        except EOFError:
+            kind, message = "error", "a SPARQL worker exited while starting"
+        if kind != "ready":
+            raise OutputError(f"{message}; run `kg build` again")
+        self.ready = True
 
     def stop(self, *, kill: bool = False) -> None:
         if kill:
@@ -221,6 +248,12 @@ class QueryPool:
         self._lock = threading.Lock()
         for _ in range(workers):
             self._add()
+        try:
+            for worker in list(self._all):
+                worker.wait_ready()
+        except BaseException:
+            self.close()
+            raise
 
     def _add(self) -> None:
         worker = _Worker(self._context, self._store_dir)
@@ -232,13 +265,16 @@ class QueryPool:
         """Answer one query: ``(HTTP status, content type, body)``."""
         worker = self._idle.get()
         try:
+            worker.wait_ready()  # a replacement worker may still be starting
             worker.conn.send((sparql, accepted))
             if worker.conn.poll(self.timeout):
                 answer = worker.conn.recv()
                 self._idle.put(worker)
                 return answer
-        except (EOFError, OSError):
+        except (EOFError, OSError):  # the worker died mid-query
             answer = None
+        except Exception as exc:  # noqa: BLE001 - a worker that cannot start must not hang the request
+            answer = (503, "text/plain", f"No SPARQL worker available: {exc}\n".encode())
         else:
             answer = (503, "text/plain", (
                 f"Query stopped: it ran longer than the {self.timeout:g} s time limit ([query] timeout in kg.toml). "

@@ -77,7 +77,7 @@ def server(tmp_path_factory):
     write_rdf(F.small_bundle(), out)
     (out / "index.html").write_text("<!doctype html><title>kg views</title><p>views</p>\n")
     config = out.parent / "kg.toml"
-    config.write_text("[query]\ntimeout = 1.0\n")
+    config.write_text("[query]\ntimeout = 2.0\n")
     running = Server(out, out.parent / "serve.log", "--config", str(config))
     yield running
     running.stop()
