@@ -116,13 +116,47 @@ def test_clicking_a_paper_highlights_its_mentions(driver, small_site, tmp_path):
     assert [m.text for m in title_marks] == ["BERT"]
     driver.save_screenshot(str(tmp_path / "paper-clicked.png"))
 
-    # Clicking an entity lists its papers.
+    # Clicking an entity lists its papers; hovering it shows type, aliases and paper count.
     click_node(driver, "transformer")
+    naming_count = sum(1 for _, v, k in bundle.kg.edges(keys=True) if k == "mentions" and v == "transformer")
+    assert "METHOD" in tooltip.text.upper() and f"Named in {naming_count} papers" in tooltip.text
     assert driver.find_element(By.CSS_SELECTOR, "#kg-details .details").get_attribute("data-node") == "transformer"
     items = driver.find_elements(By.CSS_SELECTOR, "#kg-details ol.papers li")
     naming = {u for u, v, k in bundle.kg.edges(keys=True) if k == "mentions" and v == "transformer"}
     assert sorted(i.text.rsplit(" (", 1)[0] for i in items) == sorted(bundle.kg.nodes[p]["title"] for p in naming)
     assert_clean(driver, folder / PAGES["kg"], [])
+
+
+def test_hovering_a_link_shows_what_it_means(driver, small_site):
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+
+    bundle, folder = small_site
+    open_page(driver, folder / PAGES["papers"])
+    canvas = driver.find_element(By.CSS_SELECTOR, "#kg-graph canvas")
+    # A link and a point on it that no node covers.
+    found = driver.execute_script(
+        """
+        const n = kg.network, c = document.querySelector('#kg-graph canvas');
+        for (const e of kg.data.edges) {
+          const p = n.getPositions([e.from, e.to]);
+          for (let t = 0.2; t <= 0.8; t += 0.05) {
+            const m = n.canvasToDOM({x: p[e.from].x * (1 - t) + p[e.to].x * t, y: p[e.from].y * (1 - t) + p[e.to].y * t});
+            if (n.getNodeAt(m) === undefined && n.getEdgeAt(m) === e.id) {
+              return [e.from, e.to, m.x - c.clientWidth / 2, m.y - c.clientHeight / 2];
+            }
+          }
+        }
+        return null;
+        """
+    )
+    assert found, "some link must be reachable by the mouse"
+    a, b, x, y = found
+    ActionChains(driver).move_to_element_with_offset(canvas, int(x), int(y)).pause(0.5).perform()
+    tooltip = driver.find_element(By.ID, "kg-tooltip").text
+    shared = [bundle.kg.nodes[e]["name"] for e in bundle.shares.edges[a, b]["shared"]]
+    assert tooltip.startswith(f"Share {len(shared)} entities") and all(name in tooltip for name in shared)
+    assert_clean(driver, folder / PAGES["papers"], [])
 
 
 def test_filters_by_type_and_community(driver, small_site):
