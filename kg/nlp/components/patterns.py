@@ -73,6 +73,11 @@ class PatternRules:
         Trailing hyphen pieces cut from a name ("BERT-based" -> "BERT").
     shape_stoplist : list of str
         Name-shaped strings that are not models (hardware, diseases, dimensions).
+    method_heads : list of str
+        Head nouns of descriptive method phrases: "sparse convolution", "Transformer
+        distillation", "temporal attention" (``modifier_head``, METHOD).
+    modifier_stopwords : list of str
+        Evaluative or vague words that never make a method phrase ("simple distillation").
     not_dataset_words : list of str
         Capitalised words that follow "experiments on" without being datasets
         (languages, "Twitter", "Wikipedia" alone).
@@ -83,7 +88,8 @@ class PatternRules:
                  adjectives: list[str], dataset_nouns: list[str], model_nouns: list[str],
                  method_nouns: list[str], eval_words: list[str], list_openers: list[str], eval_gap: int,
                  title_prefix_max_tokens: int, title_stopwords: list[str],
-                 compound_stop_suffixes: list[str], shape_stoplist: list[str], not_dataset_words: list[str]):
+                 compound_stop_suffixes: list[str], shape_stoplist: list[str], not_dataset_words: list[str],
+                 method_heads: list[str] = (), modifier_stopwords: list[str] = ()):
         self.name = name
         self.span_key = span_key
         self.gazetteer_key = gazetteer_key
@@ -96,6 +102,11 @@ class PatternRules:
         self.stop_suffixes = {w.lower() for w in compound_stop_suffixes}
         self.shape_stoplist = {w.lower() for w in shape_stoplist}
         self.not_dataset = {w.lower() for w in not_dataset_words}
+        self.method_heads = {w.lower() for w in method_heads}
+        self.modifier_stopwords = {w.lower() for w in modifier_stopwords}
+        from spacy.lang.en.stop_words import STOP_WORDS
+
+        self.stop_words = STOP_WORDS
         self.list_openers = {w.lower() for w in list_openers}
         self.propose_verbs = {w.lower() for w in propose_verbs}
         self.called_words = {w.lower() for w in called_words}
@@ -105,7 +116,8 @@ class PatternRules:
         # Single-token triggers keep the Matcher cheap; the context is read per match.
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         for rule, words in (("propose", self.propose_verbs), ("called", self.called_words),
-                            ("noun_cue", self.dataset_nouns | self.model_nouns), ("evaluate_on", self.eval_words)):
+                            ("noun_cue", self.dataset_nouns | self.model_nouns), ("evaluate_on", self.eval_words),
+                            ("modifier_head", self.method_heads)):
             self.matcher.add(rule, [nlp.make_doc(w) for w in sorted(words) if len(nlp.make_doc(w)) == 1])
 
     # -- helpers -------------------------------------------------------------------------
@@ -290,6 +302,8 @@ class PatternRules:
                         out.append(Span(doc, n_start, n_end, label="DATASET", kb_id="noun_cue"))
                 elif looks_like_name(text) and text.lower() not in self.shape_stoplist:
                     out.append(Span(doc, n_start, n_end, label="MODEL", kb_id="noun_cue"))
+            elif rule == "modifier_head":
+                self._modifier_head(doc, start, out)
             elif rule == "evaluate_on":
                 for i in range(end, min(n, end + self.eval_gap + 1)):
                     token = doc[i]
@@ -301,6 +315,30 @@ class PatternRules:
                     if token.lower_ in self.list_openers:
                         self._add_name_list(doc, i + 1, "DATASET", "evaluate_on", out, strong=True)
                         break
+
+    def _modifier_head(self, doc: Doc, head: int, out: list[Span]) -> None:
+        """"sparse convolution", "Transformer distillation": a content word (or a known
+        name) right before a method head noun names a method."""
+        if head == 0 or not doc[head].is_lower:
+            return
+        m_start, m_end = self._compound(doc, head - 1)
+        if m_end != head:
+            return
+        if doc[head - 1].text in _HYPHENS:  # "self-attention" is the head itself
+            return
+        modifier = doc[m_start:m_end]
+        known = self.gazetteer_key in doc.spans and any(
+            s.start == m_start and s.end == m_end for s in doc.spans[self.gazetteer_key])
+        word = modifier.text.lower()
+        if not known:
+            if not modifier.text.replace("-", "").isalpha() or not modifier.text.islower():
+                return
+            if (word in self.stop_words or word in self.determiners or word in self.modifier_stopwords
+                    or word.endswith(("ing", "ed", "s"))):
+                return
+            if word in self.method_heads or len(word) < 3:
+                return
+        out.append(Span(doc, m_start, head + 1, label="METHOD", kb_id="modifier_head"))
 
     def _sizes(self, doc: Doc, text: str, out: list[Span]) -> None:
         if not _SIZE_TEXT_RE.search(text):
