@@ -145,3 +145,16 @@ def test_pipeline_works_with_two_processes(nlp):
     texts = ["We propose LOOP, a variant of proximal policy optimization. LOOP is evaluated on AppWorld."] * 6
     docs = list(nlp.pipe(texts, n_process=2, batch_size=2))
     assert all({m["text"] for m in d._.kg_mentions} >= {"LOOP", "AppWorld"} for d in docs)
+
+
+def test_descriptive_method_phrases(nlp):
+    found = by_text(nlp, "We replace dense convolution by sparse convolution and add simple distillation.")
+    assert found["sparse convolution"]["label"] == "METHOD"
+    assert "simple distillation" not in found and "distillation" not in {m["text"] for m in mentions(nlp, "simple distillation")}
+
+
+def test_camelcase_name_counts_only_when_repeated(nlp):
+    once = by_text(nlp, "Results improve with FastPose on hard poses.")
+    assert "FastPose" not in once
+    twice = by_text(nlp, "Results improve with FastPose on hard poses. FastPose runs in real time.")
+    assert twice["FastPose"]["label"] == "METHOD"
