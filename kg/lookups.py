@@ -22,7 +22,7 @@ Index tables (integer keys ``n`` keep the big tables small)
 ``entity_key(key, kind, entity)`` with kind 0 name, 1 alias, 2 variant;
 ``paper(n, id, title, year, venue, ids, url, stub)``; ``paper_key(key, kind, paper)``
 with kind 0 id, 1 other id or url, 2 title, 3 short title (before a colon);
-``sentence(n, text)``; ``mention(entity, paper, count, sentence, introduced)``;
+``sentence(n, text)``; ``mention(entity, rank, paper, count, sentence, introduced)``;
 ``introduces(entity, paper, score)``; ``cooccur(entity, rank, other, papers, weight)``;
 ``cites(citing, cited, inferred, confidence, via)``;
 ``nearest(paper, rank, other, weight, shared)`` (``shared``: JSON list of entity rows).
@@ -63,7 +63,7 @@ __all__ = [
 #: File name of the index inside the build folder.
 INDEX_NAME = "lookup.sqlite"
 #: Bumped whenever the tables change, so an old build asks to be rebuilt.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # How much of each ranked list the index keeps; the settings choose how much to show.
 _KEEP_COOCCURRING = 50
 _KEEP_NEAREST = 20
@@ -136,9 +136,9 @@ CREATE TABLE paper(
 CREATE TABLE paper_key(key TEXT NOT NULL, kind INTEGER NOT NULL, paper INTEGER NOT NULL,
     PRIMARY KEY (key, kind, paper)) WITHOUT ROWID;
 CREATE TABLE sentence(n INTEGER PRIMARY KEY, text TEXT NOT NULL);
-CREATE TABLE mention(entity INTEGER NOT NULL, paper INTEGER NOT NULL, count INTEGER NOT NULL,
-    sentence INTEGER, introduced REAL, PRIMARY KEY (entity, paper)) WITHOUT ROWID;
-CREATE INDEX mention_paper ON mention(paper);
+CREATE TABLE mention(entity INTEGER NOT NULL, rank INTEGER NOT NULL, paper INTEGER NOT NULL,
+    count INTEGER NOT NULL, sentence INTEGER, introduced REAL, PRIMARY KEY (entity, rank)) WITHOUT ROWID;
+CREATE UNIQUE INDEX mention_paper ON mention(paper, entity);
 CREATE TABLE introduces(entity INTEGER NOT NULL, paper INTEGER NOT NULL, score REAL NOT NULL,
     PRIMARY KEY (entity, paper)) WITHOUT ROWID;
 CREATE INDEX introduces_paper ON introduces(paper);
@@ -385,7 +385,7 @@ def _fill_index(con: sqlite3.Connection, bundle: "GraphBundle") -> None:
     con.executemany("INSERT INTO entity VALUES (?,?,?,?,?,?,?,?,?)", entity_rows)
     con.executemany("INSERT INTO entity_key VALUES (?,?,?)", key_rows)
     con.executemany("INSERT INTO sentence VALUES (?,?)", sentence_rows)
-    con.executemany("INSERT OR REPLACE INTO mention VALUES (?,?,?,?,?)", mention_rows)
+    con.executemany("INSERT INTO mention VALUES (?,?,?,?,?,?)", _ranked_mentions(mention_rows, paper_rows))
     con.executemany(
         "INSERT INTO introduces VALUES (?,?,?)",
         ((entities[eid], paper_n(pid), score) for (eid, pid), score in introduced.items()),
@@ -408,6 +408,22 @@ def _fill_index(con: sqlite3.Connection, bundle: "GraphBundle") -> None:
         "title_search": int(title_search),
     }
     con.executemany("INSERT INTO meta VALUES (?,?)", meta.items())
+
+
+def _ranked_mentions(rows: list[tuple], paper_rows: list[tuple]) -> Iterable[tuple]:
+    """Mention rows with their display rank per entity (introducing papers first, then newest),
+    so a look-up reads an entity's first papers off the primary key without sorting thousands."""
+    by_n = {row[0]: row for row in paper_rows}
+
+    def order(row: tuple) -> tuple:
+        _, pid, title, year, *_ = by_n[row[1]]
+        return (row[0], row[4] is None, year is None, -(year or 0), title, pid)
+
+    rank, previous = 0, None
+    for ent_n, pap_n, count, sent, introduced in sorted(rows, key=order):
+        rank = rank + 1 if ent_n == previous else 0
+        previous = ent_n
+        yield (ent_n, rank, pap_n, count, sent, introduced)
 
 
 def _create_title_search(con: sqlite3.Connection) -> bool:
@@ -618,8 +634,7 @@ class LookupIndex:
             for pid, title, year, sentence, count, introduced in con.execute(
                 "SELECT p.id, p.title, p.year, s.text, m.count, m.introduced FROM mention m "
                 "JOIN paper p ON p.n = m.paper LEFT JOIN sentence s ON s.n = m.sentence "
-                "WHERE m.entity = ? ORDER BY m.introduced IS NULL, p.year IS NULL, p.year DESC, p.title, p.id "
-                "LIMIT ?",
+                "WHERE m.entity = ? ORDER BY m.rank LIMIT ?",
                 (n, limit),
             )
         ]

@@ -229,6 +229,8 @@ def test_gsm8k_lists_the_qwen_math_report_with_its_sentence(out):
     assert qwen["title"].startswith("Qwen2.5-Math Technical Report")
     assert qwen["year"] == 2024
     assert "GSM8K" in qwen["sentence"] and qwen["sentence"].startswith("We evaluate our models")
+    years = [p["year"] for p in match["papers"]]
+    assert years == sorted(years, reverse=True)  # no paper introduces GSM8K: newest first
 
 
 def test_abbreviation_resolves_to_the_canonical_entity(out):
