@@ -14,7 +14,11 @@
   // Node details are the bulk of a big page: parsed on first use, after the first frame.
   var info = null;
   function getInfo() {
-    if (info === null) info = JSON.parse(document.getElementById("kg-info").textContent);
+    if (info === null) {
+      var block = document.getElementById("kg-info");
+      if (!block || document.readyState === "loading") return {}; // still being parsed
+      info = JSON.parse(block.textContent);
+    }
     return info;
   }
   var big = data.nodes.length > 1500;
