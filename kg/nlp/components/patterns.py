@@ -76,6 +76,8 @@ class PatternRules:
     method_heads : list of str
         Head nouns of descriptive method phrases: "sparse convolution", "Transformer
         distillation", "temporal attention" (``modifier_head``, METHOD).
+    task_heads : list of str
+        Head nouns of task phrases: "pose tracking", "human detection" (``task_phrase``, TASK).
     modifier_stopwords : list of str
         Evaluative or vague words that never make a method phrase ("simple distillation").
     not_dataset_words : list of str
@@ -89,7 +91,7 @@ class PatternRules:
                  method_nouns: list[str], eval_words: list[str], list_openers: list[str], eval_gap: int,
                  title_prefix_max_tokens: int, title_stopwords: list[str],
                  compound_stop_suffixes: list[str], shape_stoplist: list[str], not_dataset_words: list[str],
-                 method_heads: list[str] = (), modifier_stopwords: list[str] = ()):
+                 method_heads: list[str] = (), modifier_stopwords: list[str] = (), task_heads: list[str] = ()):
         self.name = name
         self.span_key = span_key
         self.gazetteer_key = gazetteer_key
@@ -104,6 +106,9 @@ class PatternRules:
         self.not_dataset = {w.lower() for w in not_dataset_words}
         self.method_heads = {w.lower() for w in method_heads}
         self.modifier_stopwords = {w.lower() for w in modifier_stopwords}
+        self.task_heads = {w.lower() for w in task_heads}
+        # Words before a task phrase: a task is what a method is "for", "on", "of".
+        self.task_contexts = {"for", "of", "on", "in", "and", "or", "the", "as", "like", "including"}
         from spacy.lang.en.stop_words import STOP_WORDS
 
         self.stop_words = STOP_WORDS
@@ -117,7 +122,7 @@ class PatternRules:
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         for rule, words in (("propose", self.propose_verbs), ("called", self.called_words),
                             ("noun_cue", self.dataset_nouns | self.model_nouns), ("evaluate_on", self.eval_words),
-                            ("modifier_head", self.method_heads)):
+                            ("modifier_head", self.method_heads), ("task_phrase", self.task_heads)):
             self.matcher.add(rule, [nlp.make_doc(w) for w in sorted(words) if len(nlp.make_doc(w)) == 1])
 
     # -- helpers -------------------------------------------------------------------------
@@ -304,6 +309,8 @@ class PatternRules:
                     out.append(Span(doc, n_start, n_end, label="MODEL", kb_id="noun_cue"))
             elif rule == "modifier_head":
                 self._modifier_head(doc, start, out)
+            elif rule == "task_phrase":
+                self._modifier_head(doc, start, out, label="TASK", rule="task_phrase", heads=self.task_heads)
             elif rule == "evaluate_on":
                 for i in range(end, min(n, end + self.eval_gap + 1)):
                     token = doc[i]
@@ -316,7 +323,8 @@ class PatternRules:
                         self._add_name_list(doc, i + 1, "DATASET", "evaluate_on", out, strong=True)
                         break
 
-    def _modifier_head(self, doc: Doc, head: int, out: list[Span]) -> None:
+    def _modifier_head(self, doc: Doc, head: int, out: list[Span], *, label: str = "METHOD",
+                       rule: str = "modifier_head", heads: set[str] | None = None) -> None:
         """"sparse convolution", "Transformer distillation": a content word (or a known
         name) right before a method head noun names a method."""
         if head == 0 or not doc[head].is_lower:
@@ -327,8 +335,10 @@ class PatternRules:
         if doc[head - 1].text in _HYPHENS:  # "self-attention" is the head itself
             return
         modifier = doc[m_start:m_end]
-        known = self.gazetteer_key in doc.spans and any(
+        known = label == "METHOD" and self.gazetteer_key in doc.spans and any(
             s.start == m_start and s.end == m_end for s in doc.spans[self.gazetteer_key])
+        if label == "TASK" and (m_start == 0 or doc[m_start - 1].lower_ not in self.task_contexts):
+            return  # "for pose tracking", "on human detection"; not "to perform classification"
         word = modifier.text.lower()
         if not known:
             if not modifier.text.replace("-", "").isalpha() or not modifier.text.islower():
@@ -336,9 +346,9 @@ class PatternRules:
             if (word in self.stop_words or word in self.determiners or word in self.modifier_stopwords
                     or word.endswith(("ing", "ed", "s"))):
                 return
-            if word in self.method_heads or len(word) < 3:
+            if word in (heads if heads is not None else self.method_heads) or len(word) < 3:
                 return
-        out.append(Span(doc, m_start, head + 1, label="METHOD", kb_id="modifier_head"))
+        out.append(Span(doc, m_start, head + 1, label=label, kb_id=rule))
 
     def _sizes(self, doc: Doc, text: str, out: list[Span]) -> None:
         if not _SIZE_TEXT_RE.search(text):
