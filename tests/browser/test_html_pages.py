@@ -7,6 +7,7 @@ paper's abstract with its mentions highlighted. Screenshots land in tmp_path.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -88,7 +89,18 @@ def test_search_finds_a_node_by_alias_and_focuses_it(driver, small_site, tmp_pat
     assert abs(centre[0]) < 5 and abs(centre[1]) < 5
     details = driver.find_element(By.ID, "kg-details").text
     assert "SQuAD" in details and "Named in 2 papers" in details
-    box.clear()
+    # The address names the focused node, and opening it focuses the node again.
+    address = driver.current_url
+    assert address.endswith("#node=squad")
+    open_page(driver, folder / "graph-papers.html")
+    driver.get(address)
+    driver.refresh()
+    for _ in range(100):
+        if driver.execute_script("return window.kg && kg.ready && kg.focused"):
+            break
+        time.sleep(0.05)
+    assert driver.execute_script("return kg.focused") == "squad"
+    box = driver.find_element(By.ID, "kg-search")
     box.send_keys("no such thing", Keys.ENTER)
     assert "Nothing named" in driver.find_element(By.ID, "kg-search-status").text
     driver.save_screenshot(str(tmp_path / "search.png"))

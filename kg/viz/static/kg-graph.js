@@ -274,6 +274,8 @@
     network.focus(id, { scale: Math.max(network.getScale(), 1.0), animation: false });
     kg.focused = id;
     showDetails(id);
+    // A shareable address: opening page.html#node=<id> focuses the same node.
+    history.replaceState(null, "", "#node=" + encodeURIComponent(id));
     return true;
   }
   var status = document.getElementById("kg-search-status");
@@ -360,5 +362,10 @@
     }));
     box.hidden = false;
   }
+  network.once("afterDrawing", function () {
+    var match = /^#node=(.+)$/.exec(location.hash);
+    if (match) focusNode(decodeURIComponent(match[1]));
+  });
+
   if (!noteBox.hidden && !noteBox.querySelector("h2")) noteBox.insertBefore(el("h2", { text: "Not drawn" }), noteBox.firstChild);
 })();
