@@ -190,8 +190,8 @@ class PatternRules:
         """Shape test; ``strong`` context also accepts capitalised words and acronyms."""
         if text.lower() in self.determiners or text.lower() in self.title_stopwords:
             return False
-        if any(c in text for c in "_{}\\$^<>=|"):
-            return False  # LaTeX and code fragments ("G_{stack}")
+        if any(c in text for c in "_{}\\$^<>=|") or text.endswith(("-", "–")):
+            return False  # LaTeX and code fragments ("G_{stack}"), broken hyphenation ("SE-")
         if looks_like_name(text):
             return True
         return strong and text[:1].isupper() and len(text) >= 2 and not text.isdigit()
@@ -229,6 +229,8 @@ class PatternRules:
                 break
             if end < len(doc) and doc[end].is_title and not looks_like_name(text):
                 break  # "the Superficial Alignment Hypothesis": a phrase, not a list of names
+            if end < len(doc) and doc[end].lower_ in ("'s", "’s"):
+                break  # "Ott's Chicago-hotel dataset": a person's name
             out.append(Span(doc, start, end, label=label, kb_id=rule))
             found += 1
             i = end
