@@ -206,3 +206,16 @@ def test_two_worker_processes_give_the_same_extraction(sample):
     one = extract_corpus(papers, settings=ExtractSettings(use_ner=False, batch_size=32))
     two = extract_corpus(papers, settings=ExtractSettings(use_ner=False, batch_size=32, n_process=2))
     assert one.mentions == two.mentions and one.entities == two.entities
+
+
+def test_kg_extract_command_writes_jsonl_to_stdout(tmp_path):
+    source = tmp_path / "papers.jsonl"
+    source.write_text(json.dumps({"id": "x", "title": "", "abstract": "We evaluate GPT-4o on GSM8K."}) + "\n",
+                      encoding="utf-8")
+    config = tmp_path / "kg.toml"
+    config.write_text("[extract]\nuse_ner = false\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "kg", "extract", str(source), "-o", "-", "--config", str(config)],
+                            capture_output=True, text=True, check=True)
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(rows) == 1 and rows[0]["title"] == "" and rows[0]["id"].endswith("x")
+    assert {(e["text"], e["label"]) for e in rows[0]["entities"]} == {("GPT-4o", "MODEL"), ("GSM8K", "DATASET")}
