@@ -182,6 +182,17 @@ def test_a_query_past_the_time_limit_is_stopped_and_the_server_recovers(server):
     assert status == 200 and json.loads(body)["boolean"] is True
 
 
+def test_a_browser_gets_a_query_form_and_a_client_a_clear_400(server):
+    status, headers, body = request(server.base + "/sparql", headers={"Accept": "text/html,application/xhtml+xml"})
+    assert status == 200 and headers["Content-Type"].startswith("text/html") and "<form" in body
+    status, _, body = request(server.base + "/sparql", headers={"Accept": "application/sparql-results+json"})
+    assert status == 400 and "Missing query" in body
+    status, _, body = request(
+        f"{server.base}/sparql?query=" + urllib.parse.quote("ASK { ?s ?p ?o }"), headers={"Accept": "image/png"},
+    )
+    assert status == 406 and "application/sparql-results+json" in body
+
+
 def test_html_views_are_served_and_the_store_is_not(server):
     status, headers, body = request(server.base + "/")
     assert status == 200 and "kg views" in body and headers["Access-Control-Allow-Origin"] == "*"
