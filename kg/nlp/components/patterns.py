@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import re
 
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -78,6 +79,8 @@ class PatternRules:
         distillation", "temporal attention" (``modifier_head``, METHOD).
     task_heads : list of str
         Head nouns of task phrases: "pose tracking", "human detection" (``task_phrase``, TASK).
+    task_context_words : list of str
+        Words a task phrase must follow: a task is what a method is "for", "on", "of".
     modifier_stopwords : list of str
         Evaluative or vague words that never make a method phrase ("simple distillation").
     not_dataset_words : list of str
@@ -91,7 +94,8 @@ class PatternRules:
                  method_nouns: list[str], eval_words: list[str], list_openers: list[str], eval_gap: int,
                  title_prefix_max_tokens: int, title_stopwords: list[str],
                  compound_stop_suffixes: list[str], shape_stoplist: list[str], not_dataset_words: list[str],
-                 method_heads: list[str] = (), modifier_stopwords: list[str] = (), task_heads: list[str] = ()):
+                 method_heads: list[str] = (), modifier_stopwords: list[str] = (), task_heads: list[str] = (),
+                 task_context_words: list[str] = ()):
         self.name = name
         self.span_key = span_key
         self.gazetteer_key = gazetteer_key
@@ -107,10 +111,7 @@ class PatternRules:
         self.method_heads = {w.lower() for w in method_heads}
         self.modifier_stopwords = {w.lower() for w in modifier_stopwords}
         self.task_heads = {w.lower() for w in task_heads}
-        # Words before a task phrase: a task is what a method is "for", "on", "of".
-        self.task_contexts = {"for", "of", "on", "in", "and", "or", "the", "as", "like", "including"}
-        from spacy.lang.en.stop_words import STOP_WORDS
-
+        self.task_contexts = {w.lower() for w in task_context_words}
         self.stop_words = STOP_WORDS
         self.list_openers = {w.lower() for w in list_openers}
         self.propose_verbs = {w.lower() for w in propose_verbs}
