@@ -21,7 +21,6 @@ import re
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
-
 from kg.nlp.components.tokenizer import doc_text
 
 __all__ = ["AbbreviationDetector", "find_long_form"]

@@ -12,7 +12,6 @@ import re
 
 from spacy.language import Language
 from spacy.tokens import Doc
-
 from kg.nlp.components.tokenizer import doc_text
 
 __all__ = ["LanguageGuard", "english_score"]

@@ -37,7 +37,6 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from kg.nlp.text import SIZE_RE, looks_like_name
-
 from kg.nlp.components.tokenizer import doc_text
 
 __all__ = ["PatternRules"]

@@ -4,7 +4,9 @@ canonical entity each.
 
 Order of trust: the rule groups (gazetteer, abbreviations, patterns) are merged
 first, longest span first, so a size variant ("Llama-3.1-8B") beats the family it
-contains; the NER group only fills gaps the rules leave. Whatever the source, a
+contains; the NER group fills the gaps the rules leave, except that spans of the
+labels in ``ner_first_labels`` are placed before the rule spans they overlap (the
+trained model's boundaries proved better there on SciER dev). Whatever the source, a
 mention whose text is a gazetteer name takes the gazetteer's entity and label,
 so MODEL vs METHOD typing stays with the rules.
 
@@ -26,9 +28,8 @@ from collections import Counter
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.nlp.text import looks_like_name, slug
-
 from kg.nlp.components.tokenizer import doc_text
+from kg.nlp.text import looks_like_name, slug
 
 __all__ = ["MentionResolver"]
 
@@ -60,6 +61,9 @@ class MentionResolver:
         Words stripped before the generic test ("our", "proposed", "novel").
     propagate : bool
         Mark later occurrences of a newly found name in the same doc.
+    ner_first_labels : list of str
+        NER labels whose spans win over overlapping rule spans (an exact rule match
+        keeps its provenance).
     propagate_min_score : float
         Only names found with at least this confidence are propagated.
     long_form_similarity : float
