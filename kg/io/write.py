@@ -12,6 +12,18 @@ from typing import IO, Iterator
 __all__ = ["atomic_open", "atomic_write_text", "replace_folder"]
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _usual_mode(path: Path | str, *, folder: bool) -> None:
+    """Give a temporary file or folder the mode a plain ``open``/``mkdir`` would
+    (mkstemp and mkdtemp make them private), so others can read the outputs."""
+    os.chmod(path, (0o777 if folder else 0o666) & ~_umask())
+
+
 @contextlib.contextmanager
 def atomic_open(path: Path | str, mode: str = "w", *, encoding: str | None = "utf-8") -> Iterator[IO]:
     """Open a temporary file beside ``path``; on success rename it over ``path``."""
@@ -19,6 +31,7 @@ def atomic_open(path: Path | str, mode: str = "w", *, encoding: str | None = "ut
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:
+        _usual_mode(tmp, folder=False)
         if "b" in mode:
             encoding = None
         with os.fdopen(fd, mode, encoding=encoding) as handle:
@@ -51,6 +64,7 @@ def replace_folder(target: Path | str) -> Iterator[Path]:
     target = Path(target).resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+    _usual_mode(staging, folder=True)
     try:
         yield staging
     except BaseException:

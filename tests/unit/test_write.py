@@ -41,3 +41,18 @@ def test_replace_folder_keeps_old_build_when_build_fails(tmp_path):
             raise ValueError("extraction failed")
     assert (out / "report.json").read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["outputs"]
+
+
+def test_outputs_get_the_usual_permissions(tmp_path):
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        atomic_write_text(tmp_path / "a.txt", "x")
+        with replace_folder(tmp_path / "out") as staging:
+            (staging / "b.txt").write_text("y")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "a.txt").stat().st_mode) == 0o644
+    assert stat.S_IMODE((tmp_path / "out").stat().st_mode) == 0o755
