@@ -131,8 +131,9 @@ def _report_skipped(report) -> None:
         file=sys.stderr,
     )
     for problem in report.skipped[:20]:
-        verdict = "kept" if problem.kept else "skipped"
-        print(f"kg:   {problem.path} record {problem.record}: {problem.reason} ({verdict})", file=sys.stderr)
+        # The reasons of kept records already say why they were kept.
+        verdict = "" if problem.kept else "; skipped"
+        print(f"kg:   {problem.path} record {problem.record}: {problem.reason}{verdict}", file=sys.stderr)
     if len(report.skipped) > 20:
         print(f"kg:   ... {len(report.skipped) - 20} more in report.json", file=sys.stderr)
 
