@@ -89,6 +89,7 @@ def make_gazetteer(nlp: Language, name: str, path: Optional[str], span_key: str,
     "title_prefix_max_tokens": 8, "title_stopwords": [], "compound_stop_suffixes": [], "shape_stoplist": [],
     "not_dataset_words": [], "method_heads": [],
     "modifier_stopwords": [], "task_heads": [], "task_context_words": [],
+    "event_words": [],
 })
 def make_patterns(nlp: Language, name: str, span_key: str, gazetteer_key: str, propose_verbs: list[str],
                   called_words: list[str], determiners: list[str], adjectives: list[str], dataset_nouns: list[str],
@@ -97,7 +98,7 @@ def make_patterns(nlp: Language, name: str, span_key: str, gazetteer_key: str, p
                   compound_stop_suffixes: list[str], shape_stoplist: list[str],
                   not_dataset_words: list[str], method_heads: list[str],
                   modifier_stopwords: list[str], task_heads: list[str],
-                  task_context_words: list[str]) -> PatternRules:
+                  task_context_words: list[str], event_words: list[str]) -> PatternRules:
     return PatternRules(
         nlp, name, span_key=span_key, gazetteer_key=gazetteer_key, propose_verbs=propose_verbs,
         called_words=called_words, determiners=determiners, adjectives=adjectives, dataset_nouns=dataset_nouns,
@@ -106,6 +107,7 @@ def make_patterns(nlp: Language, name: str, span_key: str, gazetteer_key: str, p
         compound_stop_suffixes=compound_stop_suffixes, shape_stoplist=shape_stoplist,
         not_dataset_words=not_dataset_words, method_heads=method_heads,
         modifier_stopwords=modifier_stopwords, task_heads=task_heads, task_context_words=task_context_words,
+        event_words=event_words,
     )
 
 

@@ -45,6 +45,7 @@ _HYPHENS = ("-", "–")
 _SHAPE_RE = re.compile(
     r"(?<![\w\-.+@])(?=[\w.+\-]*(?:[A-Za-z]\d|\d[A-Za-z]|[a-z][A-Z]))[A-Za-z][\w.+]*(?:[\-–][\w.+]+)*(?<![.\-])"
 )
+_YEAR_RE = re.compile(r"(?:19|20)\d\d(?!\d)")
 _SIZE_TEXT_RE = re.compile(r"(?<=[\-\s/])(?:\d+x)?\d+(?:\.\d+)?[BMKT](?![\w\-])")
 
 
@@ -78,6 +79,9 @@ class PatternRules:
         distillation", "temporal attention" (``modifier_head``, METHOD).
     task_heads : list of str
         Head nouns of task phrases: "pose tracking", "human detection" (``task_phrase``, TASK).
+    event_words : list of str
+        Name pieces of evaluation campaigns and venues ("SemEval", "Eval", "Task"):
+        shapes holding one are not models.
     task_context_words : list of str
         Words a task phrase must follow: a task is what a method is "for", "on", "of".
     modifier_stopwords : list of str
@@ -94,7 +98,7 @@ class PatternRules:
                  title_prefix_max_tokens: int, title_stopwords: list[str],
                  compound_stop_suffixes: list[str], shape_stoplist: list[str], not_dataset_words: list[str],
                  method_heads: list[str] = (), modifier_stopwords: list[str] = (), task_heads: list[str] = (),
-                 task_context_words: list[str] = ()):
+                 task_context_words: list[str] = (), event_words: list[str] = ()):
         self.name = name
         self.span_key = span_key
         self.gazetteer_key = gazetteer_key
@@ -111,6 +115,7 @@ class PatternRules:
         self.modifier_stopwords = {w.lower() for w in modifier_stopwords}
         self.task_heads = {w.lower() for w in task_heads}
         self.task_contexts = {w.lower() for w in task_context_words}
+        self.event_words = {w.lower() for w in event_words}
         self.stop_words = STOP_WORDS
         self.list_openers = {w.lower() for w in list_openers}
         self.propose_verbs = {w.lower() for w in propose_verbs}
@@ -196,6 +201,15 @@ class PatternRules:
             return True
         return strong and text[:1].isupper() and len(text) >= 2 and not text.isdigit()
 
+    @staticmethod
+    def _coined(doc: Doc, text: str) -> bool:
+        """A capitalised word the doc also writes in lowercase ("Entities" / "entities") is an
+        ordinary word, not a coined name."""
+        if looks_like_name(text) or not text[:1].isupper() or text.isupper():
+            return True
+        lower = text.lower()
+        return not re.search(r"(?<![\w-])" + re.escape(lower) + r"(?![\w-])", doc_text(doc))
+
     # -- rules ---------------------------------------------------------------------------
 
     def _title_prefix(self, doc: Doc, out: list[Span]) -> None:
@@ -209,7 +223,7 @@ class PatternRules:
         if end != colon and not report:
             return
         text = doc[start:end].text
-        if not self._name_ok(text, strong=True):
+        if not self._name_ok(text, strong=True) or not self._coined(doc, text):
             return
         label = "MODEL" if report else self._cue_label(doc[colon + 1:colon + 16], "METHOD")
         out.append(Span(doc, start, end, label=label, kb_id="title_prefix"))
@@ -268,7 +282,7 @@ class PatternRules:
                     continue
                 n_start, n_end = self._title_run(doc, i)
                 text = doc[n_start:n_end].text
-                if not self._name_ok(text, strong=True):
+                if not self._name_ok(text, strong=True) or not self._coined(doc, text):
                     continue
                 after = doc[n_end:n_end + 1]
                 if after and after[0].text not in (",", "(", ":", "—", "–", "-", ".", "which", "that", "to", "for", "and"):
@@ -391,6 +405,10 @@ class PatternRules:
             used_end = j - 1
 
     def _shapes(self, doc: Doc, text: str, out: list[Span]) -> None:
+        known = bytearray(len(doc))  # tokens inside a gazetteer match
+        if self.gazetteer_key in doc.spans:
+            for s in doc.spans[self.gazetteer_key]:
+                known[s.start:s.end] = b"\x01" * (s.end - s.start)
         for match in _SHAPE_RE.finditer(text):
             piece = match.group()
             if piece.lower() in self.shape_stoplist or len(piece) < 3:
@@ -403,6 +421,11 @@ class PatternRules:
                 span = doc[start:end]
                 if not looks_like_name(span.text):
                     continue
+            if any(known[span.start:span.end]):
+                continue  # "F1-macro": the known name inside decides (the compound rule may extend it)
+            pieces = {p.lower() for p in re.split(r"[-–]", span.text)}
+            if _YEAR_RE.search(span.text) or pieces & self.event_words or pieces & self.shape_stoplist:
+                continue  # "SemEval-2022", "CCL23-Eval", "WAT2022": events, not models
             # Letters with digits look like model names; CamelCase alone (AppWorld, fsCOCO)
             # could be anything, so it stays below the default threshold unless typed elsewhere.
             if any(c.isdigit() for c in span.text):
