@@ -44,6 +44,7 @@ from kg.types import LABELS, Mention
 
 __all__ = [
     "NODE_TYPES",
+    "OUTPUT_FILES",
     "PageGraph",
     "layout_positions",
     "mention_segments",
@@ -55,6 +56,16 @@ __all__ = [
 _HERE = Path(__file__).resolve().parent
 _TEMPLATES = _HERE / "templates"
 _STATIC = _HERE / "static"
+#: File name -> what it holds (for the output folder's README).
+OUTPUT_FILES: dict[str, str] = {
+    "index.html": "start page: run summary (papers, entities by type, links, skipped records) and links to the graph pages",
+    "graph-kg.html": "interactive knowledge graph: papers and the entities they mention",
+    "graph-papers.html": "interactive graph of papers linked by shared distinctive entities",
+    "graph-entities.html": "interactive entity co-occurrence graph",
+    "graph-citations.html": "interactive citation graph (only when the inputs hold citations)",
+    "static/": "scripts and styles the pages load (vis-network 9.1.2 from pyvis, kg-graph.js, kg-graph.css); "
+    "keep it beside the pages",
+}
 #: Files copied into ``<out>/static`` and loaded by every page, in load order.
 STATIC_FILES = ("vis-network.min.css", "kg-graph.css", "vis-network.min.js", "kg-graph.js")
 
@@ -76,7 +87,7 @@ _NEIGHBOUR_GAP_PX = 45.0
 #: this many ideal edge lengths, is this much stronger than FR's, and hubs feel this gravity per link.
 _CUTOFF, _REPULSION, _GRAVITY = 2.0, 4.0, 0.02
 #: Papers listed per entity in the details panel (the page says how many more there are).
-_PAPERS_LISTED = 200
+_PAPERS_LISTED = 50
 #: Entities named in a paper's tooltip.
 _TOP_ENTITIES = 6
 

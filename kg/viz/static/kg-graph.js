@@ -198,7 +198,8 @@
       });
       box.appendChild(list);
       if (i.paper_count > i.papers.length) {
-        box.appendChild(el("p", { "class": "hint", text: "... and " + (i.paper_count - i.papers.length) + " more (see mentions.jsonl)." }));
+        box.appendChild(el("p", { "class": "hint", text: "... and " + (i.paper_count - i.papers.length) +
+          " more; kg lookup \u201c" + i.name + "\u201d lists them all." }));
       }
     } else {
       var h = el("h3");
