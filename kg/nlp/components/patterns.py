@@ -424,6 +424,7 @@ class PatternRules:
             if any(known[span.start:span.end]):
                 continue  # "F1-macro": the known name inside decides (the compound rule may extend it)
             pieces = {p.lower() for p in re.split(r"[-–]", span.text)}
+            pieces |= {p.rstrip("0123456789") for p in pieces}  # "DSTC11", "Task4"
             if _YEAR_RE.search(span.text) or pieces & self.event_words or pieces & self.shape_stoplist:
                 continue  # "SemEval-2022", "CCL23-Eval", "WAT2022": events, not models
             # Letters with digits look like model names; CamelCase alone (AppWorld, fsCOCO)
