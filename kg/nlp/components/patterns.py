@@ -239,6 +239,7 @@ class PatternRules:
             start, end = self._compound(doc, i)
             text = doc[start:end].text
             pieces = {p.lower() for p in re.split(r"[-–]", text)}
+            pieces |= {p.rstrip("0123456789") for p in pieces}  # "Task4", "Table2"
             if pieces & self.not_dataset or not self._name_ok(text, strong=strong):
                 break
             if end < len(doc) and doc[end].is_title and not looks_like_name(text):
