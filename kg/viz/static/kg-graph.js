@@ -86,6 +86,8 @@
     performance.mark("kg-ready");
     kg.ready = true;
     document.body.setAttribute("data-ready", "1");
+    // Parse the details once the browser is idle, so the first hover answers at once.
+    (window.requestIdleCallback || window.setTimeout)(function () { getInfo(); });
   });
 
   // ------------------------------------------------------------------ helpers
