@@ -111,7 +111,12 @@ class MentionResolver:
 
     def _new_entity(self, name: str, label: str, source: str, *, aliases=(), parent=None) -> dict:
         name = " ".join(name.split())
-        return {"id": slug(name), "name": name, "label": label, "aliases": list(aliases),
+        entity_id = slug(name)
+        if entity_id in self.gazetteer.entries:
+            # Same slug as a known entity that did not accept this spelling ("Math" is not the
+            # case-sensitive dataset MATH): keep the two apart.
+            entity_id += "-2"
+        return {"id": entity_id, "name": name, "label": label, "aliases": list(aliases),
                 "parent": parent, "broad": False, "source": source}
 
     def _known(self, text: str) -> dict | None:
