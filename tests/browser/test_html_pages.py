@@ -234,3 +234,19 @@ def test_5000_node_page_is_interactive_within_3_seconds(driver, tmp_path_factory
             note = driver.execute_script("return document.getElementById('kg-omitted').textContent")
             assert "Left out" in note and f"{settings.max_nodes} most connected" in note
         driver.save_screenshot(str(tmp_path / f"big-{page}.png"))
+
+
+def test_a_page_with_nothing_to_draw_says_so(driver, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    from browser.viz_bundles import bundle_from_records
+    from kg.types import Paper
+
+    bundle = bundle_from_records([Paper("title:only1", title="A lone paper", abstract="Nothing to link.")], [], [])
+    write_pages(bundle, tmp_path, settings=HtmlSettings(), summary=_summary(bundle))
+    state = open_page(driver, tmp_path / PAGES["papers"])
+    assert state["drawnNodes"] == 0 and state["drawnEdges"] == 0
+    assert "Nothing to draw" in driver.find_element(By.CSS_SELECTOR, "#kg-graph .empty").text
+    assert "1 paper that shares no distinctive entity" in driver.find_element(By.ID, "kg-omitted").text
+    state = open_page(driver, tmp_path / PAGES["kg"])
+    assert state["drawnNodes"] == 1

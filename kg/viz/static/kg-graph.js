@@ -68,6 +68,9 @@
   };
   var network = new vis.Network(container, { nodes: nodeView, edges: edgeView }, options);
   performance.mark("kg-network");
+  if (!data.nodes.length) {
+    container.appendChild(el("p", { "class": "empty", text: "Nothing to draw on this page for these inputs (see the note on the left)." }));
+  }
 
   var kg = (window.kg = {
     data: data,
@@ -338,9 +341,12 @@
   var omitted = data.omitted;
   var noteBox = document.getElementById("kg-omitted");
   if (data.isolated) {
+    var one = data.isolated === 1;
     noteBox.appendChild(el("p", {
-      text: data.isolated + (data.page === "papers" ? " papers that share no distinctive entity with another paper"
-        : " entities never named together with another entity") + " are not drawn; search the knowledge graph page for them."
+      text: data.isolated + (data.page === "papers"
+        ? (one ? " paper that shares" : " papers that share") + " no distinctive entity with another paper"
+        : (one ? " entity" : " entities") + " never named together with another entity") +
+        (one ? " is" : " are") + " not drawn; search the knowledge graph page for " + (one ? "it." : "them.")
     }));
     noteBox.hidden = false;
   }
