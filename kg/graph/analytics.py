@@ -23,8 +23,12 @@ def pagerank(graph: nx.Graph, nodes: Sequence[str], *, weight: str | None = "wei
     """
     if not nodes:
         return {}
-    work = graph.copy()
-    work.add_nodes_from(nodes)
+    missing = [n for n in nodes if n not in graph]
+    work = graph
+    if missing:
+        # Copying a big graph is slow: only when some nodes must be added as isolates.
+        work = graph.copy()
+        work.add_nodes_from(missing)
     scores = nx.pagerank(work, weight=weight)
     return {n: round(float(scores.get(n, 0.0)), 8) for n in nodes}
 

@@ -28,7 +28,7 @@ __all__ = [
 #: Upper bound on candidate pairs materialised per block of the sparse product (memory bound).
 _BLOCK_PAIRS = 4_000_000
 #: Pairs whose text similarity is computed at once (memory bound of the re-ranking).
-_TEXT_PAIRS = 200_000
+_TEXT_PAIRS = 50_000
 _WORD = re.compile(r"[a-z][a-z0-9]+(?:-[a-z0-9]+)*")
 
 
@@ -271,9 +271,9 @@ def shares_graph(
                 offset_in_pairs += len(nbrs)
                 score = (1 - settings.text_weight) * weights / weights.max() + settings.text_weight * cos
                 order = np.lexsort((nbrs, -score))[: settings.top_k]
-                for nbr, c in zip(nbrs.tolist(), cos.tolist()):
-                    similarity[(min(row, nbr), max(row, nbr))] = c
                 nbrs, weights = nbrs[order], weights[order]
+                for nbr, c in zip(nbrs.tolist(), cos[order].tolist()):
+                    similarity[(min(row, nbr), max(row, nbr))] = c
             for nbr, weight in zip(nbrs.tolist(), weights.tolist()):
                 best[(min(row, nbr), max(row, nbr))] = weight
         start = stop
