@@ -127,7 +127,6 @@ CREATE TABLE entity(
     n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, name TEXT NOT NULL, label TEXT NOT NULL,
     aliases TEXT NOT NULL, parent TEXT, broad INTEGER NOT NULL, paper_count INTEGER NOT NULL,
     first_year INTEGER);
-CREATE INDEX entity_parent ON entity(parent);
 CREATE TABLE entity_key(key TEXT NOT NULL, kind INTEGER NOT NULL, entity INTEGER NOT NULL,
     PRIMARY KEY (key, kind, entity)) WITHOUT ROWID;
 CREATE TABLE paper(
@@ -138,17 +137,21 @@ CREATE TABLE paper_key(key TEXT NOT NULL, kind INTEGER NOT NULL, paper INTEGER N
 CREATE TABLE sentence(n INTEGER PRIMARY KEY, text TEXT NOT NULL);
 CREATE TABLE mention(entity INTEGER NOT NULL, rank INTEGER NOT NULL, paper INTEGER NOT NULL,
     count INTEGER NOT NULL, sentence INTEGER, introduced REAL, PRIMARY KEY (entity, rank)) WITHOUT ROWID;
-CREATE UNIQUE INDEX mention_paper ON mention(paper, entity);
 CREATE TABLE introduces(entity INTEGER NOT NULL, paper INTEGER NOT NULL, score REAL NOT NULL,
     PRIMARY KEY (entity, paper)) WITHOUT ROWID;
-CREATE INDEX introduces_paper ON introduces(paper);
 CREATE TABLE cooccur(entity INTEGER NOT NULL, rank INTEGER NOT NULL, other INTEGER NOT NULL,
     papers INTEGER NOT NULL, weight REAL NOT NULL, PRIMARY KEY (entity, rank)) WITHOUT ROWID;
 CREATE TABLE cites(citing INTEGER NOT NULL, cited INTEGER NOT NULL, inferred INTEGER NOT NULL,
     confidence REAL, via TEXT, PRIMARY KEY (citing, cited, inferred)) WITHOUT ROWID;
-CREATE INDEX cites_cited ON cites(cited);
 CREATE TABLE nearest(paper INTEGER NOT NULL, rank INTEGER NOT NULL, other INTEGER NOT NULL,
     weight REAL NOT NULL, shared TEXT NOT NULL, PRIMARY KEY (paper, rank)) WITHOUT ROWID;
+"""
+# Secondary indexes are built after the bulk insert, which is faster than keeping them up to date row by row.
+_INDEXES = """
+CREATE INDEX entity_parent ON entity(parent);
+CREATE UNIQUE INDEX mention_paper ON mention(paper, entity);
+CREATE INDEX introduces_paper ON introduces(paper);
+CREATE INDEX cites_cited ON cites(cited);
 """
 
 
@@ -176,6 +179,7 @@ def write_index(bundle: "GraphBundle", folder: Path) -> list[str]:
     try:
         con.executescript(_SCHEMA)
         _fill_index(con, bundle)
+        con.executescript(_INDEXES)
         con.commit()
         data = con.serialize()
     finally:
@@ -283,10 +287,13 @@ def _fill_index(con: sqlite3.Connection, bundle: "GraphBundle") -> None:
             entity_ids.setdefault(node)
     for eid, _ in introduced:
         entity_ids.setdefault(eid)
+    entity_attrs: dict[str, dict[str, Any]] = {}
     for eid in list(entity_ids):
-        parent = _entity_attrs(eid, nodes, records)["parent"]
-        if parent:
+        entity_attrs[eid] = _entity_attrs(eid, nodes, records)
+        parent = entity_attrs[eid]["parent"]
+        if parent and parent not in entity_ids:
             entity_ids.setdefault(parent)
+            entity_attrs[parent] = _entity_attrs(parent, nodes, records)
     entities = {eid: n for n, eid in enumerate(entity_ids, start=1)}
 
     mention_rows = []
@@ -312,7 +319,7 @@ def _fill_index(con: sqlite3.Connection, bundle: "GraphBundle") -> None:
 
     entity_rows, key_rows, fuzzy_forms, fuzzy_entities = [], set(), [], array("i")
     for eid, n in entities.items():
-        attrs = _entity_attrs(eid, nodes, records)
+        attrs = entity_attrs[eid]
         name, aliases = attrs["name"], attrs["aliases"]
         entity_rows.append((n, eid, name, attrs["label"], json.dumps(aliases, ensure_ascii=False), attrs["parent"],
                             int(attrs["broad"]), paper_counts.get(eid, 0), first_year.get(eid)))
@@ -381,18 +388,19 @@ def _fill_index(con: sqlite3.Connection, bundle: "GraphBundle") -> None:
     titles = "\n".join(fold(row[2]) for row in paper_rows)
 
     con.executemany("INSERT INTO paper VALUES (?,?,?,?,?,?,?,?)", paper_rows)
-    con.executemany("INSERT INTO paper_key VALUES (?,?,?)", paper_keys)
+    # Rows in primary-key order turn B-tree inserts into appends.
+    con.executemany("INSERT INTO paper_key VALUES (?,?,?)", sorted(paper_keys))
     con.executemany("INSERT INTO entity VALUES (?,?,?,?,?,?,?,?,?)", entity_rows)
-    con.executemany("INSERT INTO entity_key VALUES (?,?,?)", key_rows)
+    con.executemany("INSERT INTO entity_key VALUES (?,?,?)", sorted(key_rows))
     con.executemany("INSERT INTO sentence VALUES (?,?)", sentence_rows)
     con.executemany("INSERT INTO mention VALUES (?,?,?,?,?,?)", _ranked_mentions(mention_rows, paper_rows))
     con.executemany(
         "INSERT INTO introduces VALUES (?,?,?)",
-        ((entities[eid], paper_n(pid), score) for (eid, pid), score in introduced.items()),
+        sorted((entities[eid], paper_n(pid), score) for (eid, pid), score in introduced.items()),
     )
-    con.executemany("INSERT INTO cooccur VALUES (?,?,?,?,?)", cooccur_rows)
-    con.executemany("INSERT INTO cites VALUES (?,?,?,?,?)", ((*k, *v) for k, v in cites_rows.items()))
-    con.executemany("INSERT INTO nearest VALUES (?,?,?,?,?)", nearest_rows)
+    con.executemany("INSERT INTO cooccur VALUES (?,?,?,?,?)", sorted(cooccur_rows))
+    con.executemany("INSERT INTO cites VALUES (?,?,?,?,?)", sorted((*k, *v) for k, v in cites_rows.items()))
+    con.executemany("INSERT INTO nearest VALUES (?,?,?,?,?)", sorted(nearest_rows))
     title_search = _create_title_search(con)
     if title_search:
         con.executemany("INSERT INTO title_search(rowid, title) VALUES (?, ?)",
