@@ -82,12 +82,17 @@ def evaluate(
     config: ConfigOption = None,
     rules_only: Annotated[bool, typer.Option("--rules-only", help="Leave the trained NER out.")] = False,
     ner_only: Annotated[bool, typer.Option("--ner-only", help="Use only the trained NER.")] = False,
+    corpus_conventions: Annotated[
+        bool, typer.Option("--corpus-conventions", help="Score with the gold corpus's span conventions, not exact spans.")
+    ] = False,
 ) -> None:
     """Score the extractor on annotated gold: micro P/R/F1, exact span and label."""
     from kg.nlp.evaluate import evaluate_file, format_scores
 
     mode = "rules" if rules_only else "ner" if ner_only else "combined"
-    scores = evaluate_file(gold, scheme.value, settings=_settings(config), mode=mode)
+    scores = evaluate_file(
+        gold, scheme.value, settings=_settings(config), mode=mode, corpus_conventions=corpus_conventions
+    )
     typer.echo(format_scores(scores))
 
 

@@ -12,17 +12,20 @@ Predicted labels a corpus has no column for are ignored; a prediction on exactly
 the span of an ignored gold label is dropped, neither right nor wrong. Nested
 family mentions (inside a size variant) are not scored.
 
-Two conventions follow the corpora's annotation guidelines rather than ours:
-
-- Records that share a ``doc_id`` (SciER gives one record per sentence) are run as
+Records that share a ``doc_id`` (SciER gives one record per sentence) are run as
   one text, joined by single spaces, so an abbreviation defined in one sentence
   is known in the next, as in a real abstract; offsets are mapped back per record.
+
+Scoring is strict by default. ``corpus_conventions=True`` (``kg eval
+--corpus-conventions``) additionally follows TDMSci's span conventions, for a
+figure comparable to systems trained on that corpus:
+
 - TDMSci marks a dataset together with a following "dataset", "corpus", "data",
   ... ("FrameNet corpus"), which our mentions leave out (the name alone is the
   entity); for ``tdmsci`` a DATASET prediction is scored extended over such a word.
   TDMSci also marks a long form with its abbreviation as one span ("Chinese
-  Treebank (CTB)"), where we find two mentions of one entity; for ``tdmsci`` the
-  two are scored as that one span.
+  Treebank (CTB)"), where we find two mentions of one entity; the two are then
+  scored as that one span.
 """
 
 from __future__ import annotations
@@ -130,12 +133,15 @@ def score_predictions(gold: list[set], predicted: list[set], ignored: list[set],
     return {"overall": overall, "labels": per_label}
 
 
-def evaluate_records(records: list[dict], scheme: str, *, nlp, min_score: float = 0.5) -> dict[str, Any]:
-    """Score ``nlp`` on gold ``records`` under ``scheme`` (see :data:`SCHEMES`)."""
+def evaluate_records(
+    records: list[dict], scheme: str, *, nlp, min_score: float = 0.5, corpus_conventions: bool = False
+) -> dict[str, Any]:
+    """Score ``nlp`` on gold ``records`` under ``scheme`` (see :data:`SCHEMES`); exact
+    spans unless ``corpus_conventions`` (see the module docstring)."""
     if scheme not in SCHEMES:
         raise ConfigError(f"unknown scheme {scheme!r}; use one of {', '.join(SCHEMES)}")
     mapping, labels, ignored_labels = SCHEMES[scheme]
-    trailing = _TRAILING_NOUNS.get(scheme)
+    trailing = _TRAILING_NOUNS.get(scheme) if corpus_conventions else None
     gold = [{(e["start"], e["end"], e["label"]) for e in r["entities"] if e["label"] in labels} for r in records]
     ignored = [{(e["start"], e["end"]) for e in r["entities"] if e["label"] in ignored_labels} for r in records]
     predicted: list[set] = [set() for _ in records]
@@ -156,7 +162,7 @@ def evaluate_records(records: list[dict], scheme: str, *, nlp, min_score: float 
                     break
         for k, found in per_record.items():
             text = records[k]["text"]
-            if scheme in _JOIN_PARENTHESISED:
+            if corpus_conventions and scheme in _JOIN_PARENTHESISED:
                 found = _join_parenthesised(text, found)
             for start, end, label in found:
                 if trailing and label == trailing[0]:
@@ -164,11 +170,13 @@ def evaluate_records(records: list[dict], scheme: str, *, nlp, min_score: float 
                     end = extra.end() if extra else end
                 predicted[k].add((start, end, mapping[label]))
     scores = score_predictions(gold, predicted, ignored, labels)
-    scores.update({"scheme": scheme, "records": len(records)})
+    scores.update({"scheme": scheme, "records": len(records), "corpus_conventions": corpus_conventions})
     return scores
 
 
-def evaluate_file(gold: Path, scheme: str, *, settings, mode: str = "combined") -> dict[str, Any]:
+def evaluate_file(
+    gold: Path, scheme: str, *, settings, mode: str = "combined", corpus_conventions: bool = False
+) -> dict[str, Any]:
     """``kg eval``: run the pipeline on every gold record and score it.
 
     Parameters
@@ -181,6 +189,8 @@ def evaluate_file(gold: Path, scheme: str, *, settings, mode: str = "combined") 
         ``min_score`` is applied to predictions.
     mode : str
         ``rules`` (no trained NER), ``ner`` (trained NER only) or ``combined``.
+    corpus_conventions : bool
+        Score with the gold corpus's span conventions instead of exact spans.
     """
     from kg.nlp.pipeline import load_pipeline
 
@@ -188,14 +198,19 @@ def evaluate_file(gold: Path, scheme: str, *, settings, mode: str = "combined") 
         raise ConfigError(f"unknown evaluation mode {mode!r}; use rules, ner or combined")
     extract_settings = getattr(settings, "extract", settings)
     nlp = load_pipeline(use_rules=mode != "ner", use_ner=mode != "rules")
-    scores = evaluate_records(_read_gold(Path(gold)), scheme, nlp=nlp, min_score=extract_settings.min_score)
+    scores = evaluate_records(
+        _read_gold(Path(gold)), scheme, nlp=nlp, min_score=extract_settings.min_score,
+        corpus_conventions=corpus_conventions,
+    )
     scores.update({"gold": str(gold), "mode": mode})
     return scores
 
 
 def format_scores(scores: dict[str, Any]) -> str:
     """A plain-text table of the scores (overall first, then per label)."""
-    head = f"{scores.get('gold', '')} scheme={scores['scheme']} mode={scores.get('mode', '')} records={scores['records']}"
+    spans = "corpus-conventions" if scores.get("corpus_conventions") else "exact"
+    head = (f"{scores.get('gold', '')} scheme={scores['scheme']} mode={scores.get('mode', '')} "
+            f"spans={spans} records={scores['records']}")
     lines = [head.strip(), f"{'label':<12}{'P':>8}{'R':>8}{'F1':>8}{'TP':>7}{'FP':>7}{'FN':>7}"]
     rows = [("overall", scores["overall"]), *scores["labels"].items()]
     for label, s in rows:

@@ -51,9 +51,11 @@ def test_tdmsci_ignores_methods_and_takes_trailing_dataset_noun(nlp):
         {"start": squad, "end": squad + len("SQuAD dataset"), "label": "DATASET"},
         {"start": acc, "end": acc + len("accuracy"), "label": "METRIC"},
     ]}
-    scores = evaluate_records([record], "tdmsci", nlp=nlp)
+    scores = evaluate_records([record], "tdmsci", nlp=nlp, corpus_conventions=True)
     assert scores["labels"]["DATASET"]["tp"] == 1 and scores["labels"]["METRIC"]["tp"] == 1
     assert scores["overall"]["fp"] == 0  # BERT (a MODEL) has no TDMSci column
+    strict = evaluate_records([record], "tdmsci", nlp=nlp)
+    assert strict["labels"]["DATASET"]["tp"] == 0 and strict["labels"]["DATASET"]["fp"] == 1
 
 
 def test_sentences_of_one_document_share_abbreviations(nlp):
