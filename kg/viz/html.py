@@ -488,6 +488,9 @@ def mention_segments(text: str, mentions: Iterable[Mention]) -> list[list[Any]]:
 # --------------------------------------------------------------------------- page data
 
 
+_NO_ATTRS: Mapping[str, Any] = {}
+
+
 class _Context:
     """Look-ups shared by every page: entity papers, paper entities, links."""
 
@@ -501,9 +504,11 @@ class _Context:
                 self.entity_papers[v].append(u)
                 self.paper_entities[u].append((float(attrs.get("count", 1)), v))
         self.communities = {c.id: c for c in bundle.communities}
+        # One plain dict look-up per call: attrs() runs hundreds of thousands of times on big builds.
+        self._attrs: dict[str, Mapping[str, Any]] = dict(self.kg.nodes(data=True))
 
     def attrs(self, node: str) -> Mapping[str, Any]:
-        return self.kg.nodes[node] if node in self.kg else {}
+        return self._attrs.get(node, _NO_ATTRS)
 
     def name(self, node: str) -> str:
         attrs = self.attrs(node)
