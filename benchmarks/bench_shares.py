@@ -5,7 +5,7 @@ extraction it needs runs once in a child process and is cached (pickle) under
 ``/tmp/kg-bench-cache``, so repeated runs time the graph stage only and the
 peak memory is not the extractor's.
 
-    nice -n 10 python benchmarks/bench_shares.py [--limit N] [--full] [--proxy] [--refresh]
+    nice -n 10 python benchmarks/bench_shares.py [--limit N] [--full] [--text-weight W] [--proxy] [--refresh]
 
 ``--full`` times the whole ``build_graphs`` (KG, co-occurrence, inferred
 citations, PageRank, Louvain) as well. ``--proxy`` replaces the extractor with
@@ -147,6 +147,7 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=0, help="first N papers only (0 = all)")
     parser.add_argument("--full", action="store_true", help="also time the whole build_graphs")
     parser.add_argument("--proxy", action="store_true", help="acronyms instead of the extractor (scaling only)")
+    parser.add_argument("--text-weight", type=float, default=None, help="override settings text_weight (0 = off)")
     parser.add_argument("--refresh", action="store_true", help="re-run the extraction")
     parser.add_argument("--extract-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -160,6 +161,10 @@ def main() -> None:
     from kg.settings import Settings
 
     settings = Settings().graph
+    if args.text_weight is not None:
+        from dataclasses import replace
+
+        settings = replace(settings, text_weight=args.text_weight)
     corpus = load_corpus(args.corpus, limit=args.limit)
     extraction = load_extraction(args.corpus, corpus, limit=args.limit, proxy=args.proxy, refresh=args.refresh)
     n_mentions = sum(len(m) for m in extraction.mentions.values())
