@@ -350,14 +350,15 @@ def reduce_graph(
 
 
 def layout_positions(graph: nx.Graph, *, seed: int = 42, iterations: int = 60) -> dict[Any, tuple[float, float]]:
-    """Force-directed positions computed once, in time linear in nodes plus edges.
+    """Force-directed positions computed once, in near-linear time.
 
     A Fruchterman-Reingold variant: repulsion only between nodes closer than a few
     ideal edge lengths (found with a k-d tree, like the grid of the original paper),
     spring attraction along edges, and a gravity towards the centre that keeps
     components and isolated nodes from drifting apart. networkx's ``spring_layout``
-    and ``forceatlas2_layout`` compare every pair of nodes on each step, which takes
-    minutes at 5,000 nodes; this takes about two seconds.
+    and ``forceatlas2_layout`` compare every pair of nodes on each step: on a
+    5,000-node, 20,000-edge graph here they took about 1 s and 2 s per step (about
+    3 minutes for forceatlas2's default 100 steps); this takes about 2 s in all.
 
     Parameters
     ----------
