@@ -53,14 +53,15 @@ def cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def run_pipeline(papers, *, n_process: int, use_ner: bool, batch_size: int) -> tuple[float, int]:
+def run_pipeline(papers, *, n_process: int, use_ner: bool, batch_size: int, model: str = "") -> tuple[float, int]:
     """Wall seconds, CPU seconds and mention count for the default extraction path."""
     from kg.extract import extract_docs
     from kg.nlp.pipeline import load_pipeline
     from kg.settings import ExtractSettings
 
     settings = ExtractSettings(n_process=n_process, batch_size=batch_size, use_ner=use_ner)
-    nlp = load_pipeline(use_ner=use_ner)
+    overrides = {"components.ner.model_path": model} if model and use_ner else None
+    nlp = load_pipeline(use_ner=use_ner, overrides=overrides)
     print("pipeline:", ", ".join(nlp.pipe_names), flush=True)
     started, cpu = time.perf_counter(), cpu_seconds()
     mentions = 0
@@ -69,7 +70,7 @@ def run_pipeline(papers, *, n_process: int, use_ner: bool, batch_size: int) -> t
     return time.perf_counter() - started, cpu_seconds() - cpu, mentions
 
 
-def run_model(papers, *, batch_size: int) -> tuple[float, int]:
+def run_model(papers, *, batch_size: int, model: str = "") -> tuple[float, int]:
     """Wall seconds, CPU seconds and span count for kg's tokenizer plus the trained model, one process."""
     import spacy
 
@@ -78,7 +79,7 @@ def run_model(papers, *, batch_size: int) -> tuple[float, int]:
 
     nlp = spacy.blank("en")
     nlp.tokenizer = make_scientific_tokenizer(nlp)
-    ner = TrainedNER(nlp)
+    ner = TrainedNER(nlp, model_path=model)
     texts = [f"{p.title}\n\n{p.abstract}" for p in papers]
     started, cpu = time.perf_counter(), cpu_seconds()
     spans = sum(len(doc.spans["ner"]) for doc in ner.pipe(nlp.tokenizer.pipe(texts), batch_size=batch_size))
@@ -93,6 +94,7 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=256)
     parser.add_argument("--no-ner", action="store_true", help="rule pipeline only")
     parser.add_argument("--model-only", action="store_true", help="tokenizer + trained model only, one process")
+    parser.add_argument("--model", default="", help="a trained model folder other than the shipped one")
     args = parser.parse_args()
     if not args.corpus.is_file():
         sys.exit(f"{args.corpus}: corpus not found; run from a checkout with ../shared beside it")
@@ -100,11 +102,11 @@ def main() -> None:
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     papers = read_papers(args.corpus, args.limit)
     if args.model_only:
-        seconds, cpu, found = run_model(papers, batch_size=args.batch_size)
+        seconds, cpu, found = run_model(papers, batch_size=args.batch_size, model=args.model)
         what = "model only, 1 process"
     else:
         seconds, cpu, found = run_pipeline(papers, n_process=args.n_process, use_ner=not args.no_ner,
-                                      batch_size=args.batch_size)
+                                      batch_size=args.batch_size, model=args.model)
         what = f"{'rules only' if args.no_ner else 'rules + trained NER'}, n_process={args.n_process}"
     print(f"{what}: {len(papers)} papers in {seconds:.1f} s = {len(papers) / seconds:.0f} papers/s; "
           f"{found} spans; peak memory {peak_mib():.0f} MiB")
