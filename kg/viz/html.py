@@ -81,8 +81,9 @@ NODE_TYPES: dict[str, tuple[str, str, str]] = {
     "METRIC": ("Metric", "#c9a227", "triangleDown"),
 }
 #: Typical gap in pixels between a node and its nearest neighbour at zoom 1, so that
-#: nodes (5-25 px) and their labels do not pile up when a user zooms in.
-_NEIGHBOUR_GAP_PX = 45.0
+#: nodes (5-25 px) and their labels do not pile up when a user zooms in: 40 px on big
+#: pages, up to about 100 px on small ones, which fit the screen anyway.
+_NEIGHBOUR_GAP_PX = 40.0
 #: Layout forces, tuned on synthetic and real graphs of 5,000 nodes: repulsion reaches
 #: this many ideal edge lengths, is this much stronger than FR's, and hubs feel this gravity per link.
 _CUTOFF, _REPULSION, _GRAVITY = 2.0, 4.0, 0.02
@@ -432,7 +433,8 @@ def _pixel_scale(positions: Mapping[Any, tuple[float, float]]) -> float:
     points = np.array(list(positions.values()))
     distances, _ = cKDTree(points).query(points, k=2)
     median = float(np.median(distances[:, 1]))
-    return _NEIGHBOUR_GAP_PX / median if median > 1e-9 else 1.0
+    gap = max(_NEIGHBOUR_GAP_PX, 125.0 - 25.0 * math.log10(len(points)))
+    return gap / median if median > 1e-9 else 1.0
 
 
 def _scatter(index: np.ndarray, force: np.ndarray, n: int) -> np.ndarray:
