@@ -1135,7 +1135,10 @@ def format_entity_result(result: dict[str, Any], *, out: Path | str = "outputs",
         year = [_year_text(p["year"])] if with_year else []
         papers.add_row(p["id"], title, *year, p["sentence"] or "")
     console.print()
-    console.print(papers)
+    if best["papers"]:
+        console.print(papers)
+    else:
+        console.print("No paper in this build mentions it (it is a known name only).")
 
     if best["co_occurring"]:
         co = Table(title="Co-occurs most with", title_justify="left", box=box.SIMPLE_HEAD, show_edge=False)

@@ -335,6 +335,8 @@ def test_table_shows_max_papers_rows_and_json_lists_all(out):
 def test_entity_named_nowhere_has_no_papers(out):
     match = lookup_entity("GSM-Hard", out)["matches"][0]
     assert (match["paper_count"], match["papers"]) == (0, [])
+    text, found = run_lookup_command("GSM-Hard", out, label=None, paper=None, as_json=False, settings=Settings())
+    assert found and "No paper in this build mentions it" in text and "Papers mentioning" not in text
 
 
 # -- papers -----------------------------------------------------------------
