@@ -440,13 +440,17 @@ def write_rdf(bundle: GraphBundle, folder: Path, *, generated_at: datetime | Non
         Names of what was written, relative to ``folder``.
     """
     folder = Path(folder)
-    triples = list(graph_triples(bundle, generated_at=generated_at))
+    nt = folder / "kg.nt"
+    # Triples stream from the bundle into N-Triples; the other files and the store are
+    # made from that file in Rust, so no Python object per triple is ever held (a 54k-paper
+    # build has millions of them).
+    with atomic_open(nt, "wb") as handle:
+        ox.serialize(graph_triples(bundle, generated_at=generated_at), handle, ox.RdfFormat.N_TRIPLES)
     prefixes = _prefixes()
     for name, fmt in RDF_FILES.items():
-        with atomic_open(folder / name, "wb") as handle:
-            if fmt == ox.RdfFormat.N_TRIPLES:
-                ox.serialize(triples, handle, fmt)
-            else:
+        if fmt != ox.RdfFormat.N_TRIPLES:
+            with atomic_open(folder / name, "wb") as handle:
+                triples = ox.parse(path=str(nt), format=ox.RdfFormat.N_TRIPLES, lenient=True)
                 ox.serialize(triples, handle, fmt, prefixes=prefixes)
     write_store(folder / "kg.nt", folder / STORE_DIR)
     return [*RDF_FILES, STORE_DIR]
