@@ -154,7 +154,9 @@ def test_hovering_a_link_shows_what_it_means(driver, small_site):
           const p = n.getPositions([e.from, e.to]);
           for (let t = 0.2; t <= 0.8; t += 0.05) {
             const m = n.canvasToDOM({x: p[e.from].x * (1 - t) + p[e.to].x * t, y: p[e.from].y * (1 - t) + p[e.to].y * t});
-            if (n.getNodeAt(m) === undefined && n.getEdgeAt(m) === e.id) {
+            const clear = [[0, 0], [8, 0], [-8, 0], [0, 8], [0, -8]].every(
+              ([dx, dy]) => n.getNodeAt({x: m.x + dx, y: m.y + dy}) === undefined);
+            if (clear && n.getEdgeAt(m) === e.id) {
               return [e.from, e.to, m.x - c.clientWidth / 2, m.y - c.clientHeight / 2];
             }
           }
@@ -164,7 +166,7 @@ def test_hovering_a_link_shows_what_it_means(driver, small_site):
     )
     assert found, "some link must be reachable by the mouse"
     a, b, x, y = found
-    ActionChains(driver).move_to_element_with_offset(canvas, int(x), int(y)).pause(0.5).perform()
+    ActionChains(driver).move_to_element_with_offset(canvas, round(x), round(y)).pause(0.5).perform()
     tooltip = driver.find_element(By.ID, "kg-tooltip").text
     shared = [bundle.kg.nodes[e]["name"] for e in bundle.shares.edges[a, b]["shared"]]
     assert tooltip.startswith(f"Share {len(shared)} entities") and all(name in tooltip for name in shared)
