@@ -12,12 +12,15 @@ the micro figure pools all citations). Rankings compared:
   many entities do not win by volume; every pair still shares a named entity;
 - ``hybrid``: among papers sharing at least one non-hub entity (so every link stays
   explained by entities), rank by entity cosine + ``--alpha`` x text cosine;
-- ``shares+text``: the product's shares graph with ``text_weight`` = ``--text-weight``
-  (each paper's heaviest entity neighbours re-ranked by the product's own TF-IDF cosine).
+- ``shares+text``: the product's shares graph with ``text_weight`` = ``--text-weight`` (default:
+  the settings'), each paper's heaviest entity neighbours re-ranked by the product's own TF-IDF
+  cosine; a paper's neighbours are ranked by the score that chose them.
 
 ``--before`` also drops candidates published after the citing paper, for every ranking.
+The citing papers are split in two halves at random (seeded): ``text_weight`` and the
+other defaults were tuned on half A, so the ``B`` column is the held-out figure.
 
-    nice -n 10 python benchmarks/bench_link_recall.py [--alpha 1.0] [--text-weight 0.8] [--before] [--proxy]
+    nice -n 10 python benchmarks/bench_link_recall.py [--alpha 1.0] [--text-weight W] [--hub-share S] [--before]
 """
 
 from __future__ import annotations
@@ -62,7 +65,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=SCISUMM)
     parser.add_argument("--alpha", type=float, default=1.0, help="weight of text cosine in the hybrid")
-    parser.add_argument("--text-weight", type=float, default=0.8, help="text_weight of the shares+text row")
+    parser.add_argument("--text-weight", type=float, default=None, help="text_weight of the shares+text row")
+    parser.add_argument("--text-candidates", type=int, default=None, help="override settings text_candidates")
+    parser.add_argument("--hub-share", type=float, default=None, help="override settings hub_share")
     parser.add_argument("--before", action="store_true", help="only candidates not later than the citing paper")
     parser.add_argument("--proxy", action="store_true", help="acronyms instead of the extractor (pipeline check only)")
     parser.add_argument("--refresh", action="store_true", help="re-run the extraction")
@@ -90,11 +95,14 @@ def main() -> None:
     corpus = Corpus(papers, citations, ReadReport(papers=len(papers)))
     sub = Extraction({pid: extraction.mentions.get(pid, []) for pid in ids}, extraction.entities)
     settings = Settings().graph
+    overrides = {"text_weight": args.text_weight, "text_candidates": args.text_candidates,
+                 "hub_share": args.hub_share}
+    settings = replace(settings, **{k: v for k, v in overrides.items() if v is not None})
     # The shares graph is built without the citations: they are what is being predicted.
     bundle = build_graphs(Corpus(papers, [], ReadReport()), sub, settings=replace(settings, text_weight=0.0))
 
     hybrid_bundle = build_graphs(Corpus(papers, [], ReadReport()), sub,
-                                 settings=replace(settings, text_weight=args.text_weight))
+                                 settings=settings)
     n = len(ids)
     years = np.array([p.year if p.year is not None else 10**4 for p in papers])
     allowed = np.ones((n, n), dtype=bool)
@@ -109,11 +117,18 @@ def main() -> None:
     shares = np.zeros((n, n))
     for a, b, w in bundle.shares.edges(data="weight"):
         shares[pos[a], pos[b]] = shares[pos[b], pos[a]] = w
-    # Rank the re-ranked graph's edges by the same score that chose them.
+    # Rank each paper's neighbours in the re-ranked graph by the score that chose them:
+    # (1 - text_weight) x weight / the paper's heaviest edge + text_weight x text cosine.
+    tw = settings.text_weight
     shares_text = np.zeros((n, n))
-    for a, b, d in hybrid_bundle.shares.edges(data=True):
-        score = d["weight"] / 100.0 + d["text_similarity"]
-        shares_text[pos[a], pos[b]] = shares_text[pos[b], pos[a]] = score
+    for a in hybrid_bundle.shares.nodes:
+        edges = hybrid_bundle.shares[a]
+        if not edges:
+            continue
+        heaviest = max(d["weight"] for d in edges.values()) or 1.0
+        for b, d in edges.items():
+            score = (1 - tw) * d["weight"] / heaviest + tw * d.get("text_similarity", 0.0)
+            shares_text[pos[a], pos[b]] = max(score, 1e-9)
 
     sets = paper_entity_sets(sub.mentions, sub.entities)
     index = entity_index(sets, sub.entities, n_documents=n, settings=settings)
@@ -137,11 +152,18 @@ def main() -> None:
           f"min_weight={settings.min_weight}); with text: {hybrid_bundle.shares.number_of_edges()} edges")
     print(f"citations whose two papers share a non-hub entity: {reachable} ({reachable / len(citations):.0%}), "
           "the most any entity-explained link can find")
-    print(f"{'ranking':<20}{'recall@10':>10}{'micro':>8}{'papers':>8}")
+    half = np.random.default_rng(0).random(n) < 0.5
+    truth_a = [t if half[i] else set() for i, t in enumerate(truth)]
+    truth_b = [t if not half[i] else set() for i, t in enumerate(truth)]
+    print(f"settings: text_weight={tw:g} text_candidates={settings.text_candidates} "
+          f"hub_share={settings.hub_share:g} hub_min_papers={settings.hub_min_papers}")
+    print(f"{'ranking':<20}{'recall@10':>10}{'micro':>8}{'papers':>8}{'A':>8}{'B':>8}")
     for name, scores in (("tfidf", text_cos), ("shares", shares), ("entity-cosine", ent_cos),
-                         (f"hybrid a={args.alpha:g}", hybrid), (f"shares+text {args.text_weight:g}", shares_text)):
+                         (f"hybrid a={args.alpha:g}", hybrid), (f"shares+text {tw:g}", shares_text)):
         macro, micro, count = recall_at_k(scores, truth, allowed)
-        print(f"{name:<20}{macro:>10.3f}{micro:>8.3f}{count:>8}")
+        macro_a = recall_at_k(scores, truth_a, allowed)[0]
+        macro_b = recall_at_k(scores, truth_b, allowed)[0]
+        print(f"{name:<20}{macro:>10.3f}{micro:>8.3f}{count:>8}{macro_a:>8.3f}{macro_b:>8.3f}")
     print(f"{time.perf_counter() - started:.0f} s, peak memory {peak_mib():.0f} MiB")
 
 

@@ -41,9 +41,10 @@ class GraphSettings:
     hub_min_papers: int = 10
     #: Share of text similarity (TF-IDF cosine of title + abstract) when choosing each paper's top-k
     #: neighbours among papers sharing entities (0 = entity weight only); links stay explained by entities.
-    text_weight: float = 0.8
-    #: Heaviest entity neighbours per paper re-ranked by text similarity when text_weight > 0.
-    text_candidates: int = 50
+    text_weight: float = 0.9
+    #: Heaviest entity neighbours per paper re-ranked by text similarity when text_weight > 0
+    #: (bounds the work and memory of the re-ranking: papers x text_candidates text cosines).
+    text_candidates: int = 200
     #: Minimum papers two entities must share to get a co-occurrence edge.
     min_cooccurrence: int = 2
     #: Co-occurring entities kept per entity (strongest first).

@@ -29,7 +29,9 @@ __all__ = [
 _BLOCK_PAIRS = 4_000_000
 #: Pairs whose text similarity is computed at once (memory bound of the re-ranking).
 _TEXT_PAIRS = 50_000
-_WORD = re.compile(r"[a-z][a-z0-9]+(?:-[a-z0-9]+)*")
+# Runs of two or more letters or digits: hyphenated compounds split into their parts ("cross-lingual"
+# meets "lingual"), which found more cited papers on scisumm than whole compounds (recall@10 0.249 -> 0.260).
+_WORD = re.compile(r"[^\W_]{2,}")
 
 
 @dataclass(slots=True)
@@ -134,10 +136,12 @@ def entity_index(
 def text_vectors(texts: Sequence[str], *, max_share: float = 0.5) -> sp.csr_matrix:
     """Unit-length TF-IDF rows of ``texts`` (title + abstract), for re-ranking candidate links.
 
-    Words are lower-cased runs of letters and digits; words found in more than
-    ``max_share`` of the texts (function words) or in a single text are left
-    out; term frequency is sublinear (``1 + ln tf``) and IDF smoothed as for
-    entities. A text with no kept word is an all-zero row.
+    Words are lower-cased runs of two or more letters or digits; words found in
+    more than ``max_share`` of the texts (function words) are left out; term
+    frequency is sublinear (``1 + ln tf``) and IDF smoothed as for entities. A
+    word of a single text matches nothing but stays in that text's length, so a
+    text full of words no other text uses is not as close to others as one made
+    of common words. A text with no kept word is an all-zero row.
     """
     # Term ids per text, counted with numpy: a Counter per text would hold ~100 dict entries each
     # (gigabytes for 50,000 abstracts).
@@ -160,7 +164,7 @@ def text_vectors(texts: Sequence[str], *, max_share: float = 0.5) -> sp.csr_matr
         (1.0 + np.log(tf), (np.concatenate(rows), np.concatenate(cols))), shape=(n, len(vocabulary))
     )
     df = np.bincount(np.concatenate(cols), minlength=len(vocabulary))
-    keep = np.flatnonzero((df >= 2) & (df <= max_share * n))
+    keep = np.flatnonzero(df <= max_share * n)
     idf = np.log((1.0 + n) / (1.0 + df[keep])) + 1.0
     matrix = sp.csr_matrix(matrix[:, keep] @ sp.diags(idf))
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
