@@ -134,6 +134,8 @@ def make_resolver(nlp: Language, name: str, gazetteer_component: str, gazetteer_
     )
 
 
-@Language.factory("kg_trained_ner", default_config={"model_path": "", "spans_key": "ner", "min_score": 0.0})
-def make_trained_ner(nlp: Language, name: str, model_path: str, spans_key: str, min_score: float) -> TrainedNER:
-    return TrainedNER(nlp, name, model_path=model_path, spans_key=spans_key, min_score=min_score)
+@Language.factory("kg_trained_ner", default_config={"model_path": "", "spans_key": "ner", "min_score": 0.0,
+                                                    "labels": []})
+def make_trained_ner(nlp: Language, name: str, model_path: str, spans_key: str, min_score: float,
+                     labels: list[str]) -> TrainedNER:
+    return TrainedNER(nlp, name, model_path=model_path, spans_key=spans_key, min_score=min_score, labels=labels)

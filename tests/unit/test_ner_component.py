@@ -91,3 +91,21 @@ def test_min_score_drops_weak_labels(nlp):
 def test_missing_model_is_a_config_error(nlp, tmp_path):
     with pytest.raises(ConfigError, match="no trained NER model"):
         TrainedNER(nlp, model_path=str(tmp_path))
+
+
+def test_labels_option_keeps_only_those_labels(nlp):
+    only = TrainedNER(nlp, labels=["DATASET"])
+    found = spans(only(nlp("We measure accuracy and F1 on ImageNet for image classification.")))
+    assert found and {label for _, label in found} == {"DATASET"}
+    with pytest.raises(ConfigError, match="no label MODEL"):
+        TrainedNER(nlp, labels=["MODEL"])
+
+
+def test_stray_punctuation_is_trimmed_but_brackets_kept(nlp):
+    from kg.nlp.components.trained_ner import _trim
+
+    doc = nlp("we study inductive reasoning -- and language models (LMs) here")
+    assert doc[_trim(doc[2:5])[0]:_trim(doc[2:5])[1]].text == "inductive reasoning"
+    lms = doc[6:11]
+    assert lms.text == "language models (LMs)"
+    assert _trim(lms) == (lms.start, lms.end)

@@ -55,6 +55,9 @@ class TrainedNER:
         Span group the entities are written to.
     min_score
         Spans of a label whose confidence is below this are not written.
+    labels
+        Labels written (empty: all the model's). kg's default leaves METRIC to the
+        gazetteer, which is more precise on it than the model.
 
     Notes
     -----
@@ -64,7 +67,7 @@ class TrainedNER:
     """
 
     def __init__(self, nlp: Language, name: str = "trained_ner", *, model_path: str = "",
-                 spans_key: str = "ner", min_score: float = 0.0):
+                 spans_key: str = "ner", min_score: float = 0.0, labels: Iterable[str] = ()):
         path = Path(model_path) if model_path else default_model_path()
         if not (path / "config.cfg").is_file():
             raise ConfigError(
@@ -80,6 +83,13 @@ class TrainedNER:
         meta = json.loads(meta_file.read_text(encoding="utf-8")) if meta_file.is_file() else {}
         self.scores: dict[str, float] = {k: float(v) for k, v in meta.get("label_scores", {}).items()}
         self.labels: tuple[str, ...] = tuple(self._model.get_pipe("ner").labels)
+        unknown = set(labels) - set(self.labels)
+        if unknown:
+            raise ConfigError(
+                f"{path}: the NER model has no label {', '.join(sorted(unknown))}; "
+                f"choose labels among {', '.join(self.labels)}"
+            )
+        self.keep = frozenset(labels or self.labels)
         for label in self.labels:
             nlp.vocab.strings.add(label)
 
@@ -106,8 +116,11 @@ class TrainedNER:
             spans, scores = [], []
             for ent in doc.ents:
                 score = self.scores.get(ent.label_, FALLBACK_SCORE)
-                if score >= self.min_score:
-                    spans.append(Span(doc, ent.start, ent.end, label=ent.label))
+                if ent.label_ not in self.keep or score < self.min_score:
+                    continue
+                start, end = _trim(ent)
+                if start < end:
+                    spans.append(Span(doc, start, end, label=ent.label))
                     scores.append(score)
             doc.spans[self.spans_key] = SpanGroup(
                 doc, name=self.spans_key, spans=spans, attrs={"scores": scores, "source": "ner"}
@@ -130,3 +143,18 @@ class TrainedNER:
 
     def from_bytes(self, bytes_data: bytes, *, exclude=tuple()) -> "TrainedNER":  # noqa: D102
         return self
+
+
+def _trim(span: Span) -> tuple[int, int]:
+    """Token bounds of ``span`` without stray punctuation at its edges ("reasoning --"),
+    keeping a closing bracket whose opening one is inside ("language models (LMs)")."""
+    start, end = span.start, span.end
+    doc = span.doc
+    while start < end and doc[start].is_punct and doc[start].text not in "([":
+        start += 1
+    while start < end and doc[end - 1].is_punct:
+        token = doc[end - 1].text
+        if token in ")]" and any(t.text in "([" for t in doc[start:end - 1]):
+            break
+        end -= 1
+    return start, end
