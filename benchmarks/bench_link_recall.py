@@ -12,6 +12,8 @@ the micro figure pools all citations). Rankings compared:
   many entities do not win by volume; every pair still shares a named entity;
 - ``hybrid``: among papers sharing at least one non-hub entity (so every link stays
   explained by entities), rank by entity cosine + ``--alpha`` x text cosine;
+- ``tfidf|shares``: the baseline restricted to papers sharing a non-hub entity: the best plain
+  text ranking can do when every link must be explained by entities;
 - ``shares+text``: the product's shares graph with ``text_weight`` = ``--text-weight`` (default:
   the settings'), each paper's heaviest entity neighbours re-ranked by the product's own TF-IDF
   cosine; a paper's neighbours are ranked by the score that chose them.
@@ -158,7 +160,8 @@ def main() -> None:
     print(f"settings: text_weight={tw:g} text_candidates={settings.text_candidates} "
           f"hub_share={settings.hub_share:g} hub_min_papers={settings.hub_min_papers}")
     print(f"{'ranking':<20}{'recall@10':>10}{'micro':>8}{'papers':>8}{'A':>8}{'B':>8}")
-    for name, scores in (("tfidf", text_cos), ("shares", shares), ("entity-cosine", ent_cos),
+    for name, scores in (("tfidf", text_cos), ("tfidf|shares", np.where(shares_any, text_cos, 0.0)),
+                         ("shares", shares), ("entity-cosine", ent_cos),
                          (f"hybrid a={args.alpha:g}", hybrid), (f"shares+text {tw:g}", shares_text)):
         macro, micro, count = recall_at_k(scores, truth, allowed)
         macro_a = recall_at_k(scores, truth_a, allowed)[0]

@@ -167,3 +167,44 @@ def test_text_vectors_are_unit_length_and_skip_function_words():
     vectors = text_vectors(["the cat sat", "the cat ran", "the dog ran", "the"])
     norms = np.sqrt(np.asarray(vectors.multiply(vectors).sum(axis=1)).ravel())
     assert np.allclose(norms[:3], 1.0) and norms[3] == 0.0
+
+
+def test_text_candidates_bound_the_papers_text_can_choose_from():
+    from dataclasses import replace
+
+    # b shares two rare entities with a, c only one, but c is about what a is about;
+    # c and d share two entities, so c's own heaviest neighbour is d.
+    corpus, extraction = make({
+        "arxiv:a": ["gsm8k", "math", "prm"], "arxiv:b": ["gsm8k", "math"], "arxiv:c": ["prm", "orm"],
+        "arxiv:d": ["prm", "orm"], **FILLER,
+    })
+    texts = {
+        "arxiv:a": "process reward models verify chain of thought solutions step by step",
+        "arxiv:b": "a survey of arithmetic word problems in school textbooks",
+        "arxiv:c": "step level process reward models for verifying chain of thought",
+        "arxiv:d": "outcome supervision for code generation",
+    }
+    corpus.papers = [replace(p, abstract=texts.get(p.id, f"filler text {p.id}")) for p in corpus.papers]
+    settings = GraphSettings(top_k=1, min_weight=0.0, text_weight=0.9)
+    narrow = build_graphs(corpus, extraction, settings=replace(settings, text_candidates=1)).shares
+    wide = build_graphs(corpus, extraction, settings=settings).shares
+    # With one candidate, every paper keeps its heaviest entity neighbour and text cannot choose.
+    assert sorted(narrow.edges()) == [("arxiv:a", "arxiv:b"), ("arxiv:c", "arxiv:d")]
+    # With the default pool, text similarity picks c for a, and the link is still explained by
+    # the entity both name.
+    assert wide.has_edge("arxiv:a", "arxiv:c")
+    assert wide.edges["arxiv:a", "arxiv:c"]["shared"] == ["prm"]
+    assert all(d["shared"] for *_, d in wide.edges(data=True))
+
+
+def test_text_vectors_split_compounds_and_count_unique_words_in_the_length():
+    from kg.graph.link import text_vectors
+
+    texts = ["cross-lingual transfer", "lingual transfer", "lingual transfer zebra okapi",
+             "other words", "more words", "further words", "last words"]
+    vectors = text_vectors(texts)
+    cosine = (vectors @ vectors.T).toarray()
+    # "cross-lingual" meets "lingual": the compound's parts are words of their own.
+    assert cosine[0, 1] > 0
+    # Words no other text uses still make a text longer, so it is less alike the others.
+    assert cosine[1, 2] < cosine[0, 1] < 1.0
