@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, Iterator, NamedTuple
 
 import networkx as nx
 
@@ -63,16 +63,193 @@ def graphml_safe(graph: nx.Graph) -> nx.Graph:
     return safe
 
 
-def _write_graphml(graph: nx.Graph, path: Path) -> None:
-    with atomic_open(path, "wb") as handle:
-        nx.write_graphml(graphml_safe(graph), handle)
+class _GraphSource(NamedTuple):
+    """What a graph export reads: graph attributes, direction, and re-iterable nodes and edges.
+
+    ``nodes()`` yields ``(node, attrs)``; ``edges()`` yields ``(u, v, key, attrs)``
+    (``key`` is None for a simple graph). Both are called more than once, so the
+    exports never need a copy of the graph.
+    """
+
+    graph: dict[str, Any]
+    directed: bool
+    multigraph: bool
+    nodes: Callable[[], Iterator[tuple[Any, dict]]]
+    edges: Callable[[], Iterator[tuple[Any, Any, Any, dict]]]
 
 
-def _write_node_link(graph: nx.Graph, path: Path) -> None:
-    data = nx.node_link_data(graph, edges="links")
+def _source(graph: nx.Graph) -> _GraphSource:
+    if graph.is_multigraph():
+        def edges():
+            return graph.edges(keys=True, data=True)
+    else:
+        def edges():
+            return ((u, v, None, d) for u, v, d in graph.edges(data=True))
+    return _GraphSource(graph.graph, graph.is_directed(), graph.is_multigraph(),
+                        lambda: graph.nodes(data=True), edges)
+
+
+def _xml_types() -> dict[type, str]:
+    """Python type -> GraphML ``attr.type``, exactly as networkx's writer maps them."""
+    from networkx.readwrite.graphml import GraphML
+
+    types = GraphML()
+    types.construct_types()
+    return types.xml_type
+
+
+def _escape_text(text: str) -> str:
+    # The escapes of xml.etree.ElementTree, which networkx's writer uses, so the bytes match.
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return text
+
+
+def _escape_attribute(text: str) -> str:
+    text = _escape_text(text)
+    if '"' in text:
+        text = text.replace('"', "&quot;")
+    if "\r" in text:
+        text = text.replace("\r", "&#13;")
+    if "\n" in text:
+        text = text.replace("\n", "&#10;")
+    if "\t" in text:
+        text = text.replace("\t", "&#09;")
+    return text
+
+
+def _write_graphml(source: _GraphSource, path: Path) -> None:
+    """Write GraphML one node and edge at a time.
+
+    The bytes are those of ``nx.write_graphml(graphml_safe(graph))`` (pretty-printed,
+    ``d0, d1, ...`` keys numbered in order of first use and listed last-first), but
+    networkx builds the whole XML tree in memory first: several GiB for a 54k-paper
+    knowledge graph. Here only the attribute keys are collected in a first pass.
+    """
+    xml_type = _xml_types()
+    keys: dict[tuple[str, str, str], str] = {}
+
+    def safe(data: dict) -> list[tuple[str, Any]]:
+        return [(str(k), _text(v)) for k, v in data.items() if v is not None]
+
+    def key_of(name: str, value: Any, scope: str) -> str:
+        try:
+            kind = xml_type[type(value)]
+        except KeyError as err:
+            raise TypeError(f"GraphML does not support type {type(value)} as data values.") from err
+        found = keys.get((name, kind, scope))
+        if found is None:
+            found = keys[(name, kind, scope)] = f"d{len(keys)}"
+        return found
+
+    graph_data = dict(source.graph)
+    graph_id = graph_data.pop("id", None)
+    graph_data = safe({k: v for k, v in graph_data.items() if k not in ("node_default", "edge_default")})
+    # First pass: the keys, in the order networkx numbers them (graph, then nodes, then edges).
+    children = len(graph_data)
+    for name, value in graph_data:
+        key_of(name, value, "graph")
+    for _, data in source.nodes():
+        children += 1
+        for name, value in data.items():
+            if value is not None:
+                key_of(str(name), _text(value), "node")
+    for *_, data in source.edges():
+        children += 1
+        for name, value in data.items():
+            if value is not None:
+                key_of(str(name), _text(value), "edge")
+
+    def data_line(name: str, value: Any, scope: str, indent: str) -> str:
+        text = str(value)
+        key = key_of(name, value, scope)
+        # An empty text makes ElementTree write an empty element.
+        return f'{indent}<data key="{key}">{_escape_text(text)}</data>' if text else f'{indent}<data key="{key}" />'
+
+    def element(tag: str, attributes: str, data: list[tuple[str, Any]], scope: str) -> str:
+        if not data:
+            return f"    <{tag}{attributes} />"
+        lines = [f"    <{tag}{attributes}>"]
+        lines += [data_line(name, value, scope, "      ") for name, value in data]
+        lines.append(f"    </{tag}>")
+        return "\n".join(lines)
+
+    def records() -> Iterator[str]:
+        for node, data in source.nodes():
+            yield element("node", f' id="{_escape_attribute(str(node))}"', safe(data), "node")
+        for u, v, key, data in source.edges():
+            attributes = f' source="{_escape_attribute(str(u))}" target="{_escape_attribute(str(v))}"'
+            if key is not None:
+                attributes += f' id="{_escape_attribute(str(key))}"'
+            yield element("edge", attributes, safe(data), "edge")
+        # networkx appends the graph's own data after its nodes and edges.
+        for name, value in graph_data:
+            yield data_line(name, value, "graph", "    ")
+
+    with atomic_open(path, "w") as handle:
+        write = handle.write
+        write("<?xml version='1.0' encoding='utf-8'?>\n")
+        write('<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+              'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+              'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+              'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">')
+        for (name, kind, scope), key in reversed(keys.items()):
+            write(f'\n  <key id="{key}" for="{scope}" attr.name="{_escape_attribute(name)}" attr.type="{kind}" />')
+        graph_attributes = f' edgedefault="{"directed" if source.directed else "undirected"}"'
+        if graph_id is not None:
+            graph_attributes += f' id="{_escape_attribute(str(graph_id))}"'
+        if children:
+            write(f"\n  <graph{graph_attributes}>")
+            _write_batched(write, records(), "\n", lead="\n")
+            write("\n  </graph>")
+        else:
+            write(f"\n  <graph{graph_attributes} />")
+        write("\n</graphml>\n")
+
+
+def _write_batched(write: Callable[[str], Any], items: Iterable[str], separator: str, *, lead: str = "") -> None:
+    """Write ``items`` joined by ``separator`` (after ``lead``), a few thousand per write call."""
+    batch: list[str] = []
+    before = lead
+    for item in items:
+        batch.append(item)
+        if len(batch) >= 4096:
+            write(before + separator.join(batch))
+            before = separator
+            batch.clear()
+    if batch:
+        write(before + separator.join(batch))
+
+
+def _write_node_link(source: _GraphSource, path: Path) -> None:
+    """Write networkx node-link JSON (``edges="links"``) one node and edge at a time.
+
+    The text is that of ``json.dump(nx.node_link_data(graph, edges="links"))``,
+    without the copy of every node and edge dict it makes, and each record is
+    encoded by the fast C encoder (``json.dump`` of one big object uses the slow
+    pure-Python one).
+    """
+    dumps = json.JSONEncoder(ensure_ascii=False).encode
+
+    def links() -> Iterator[str]:
+        for u, v, key, data in source.edges():
+            record = {**data, "source": u, "target": v}
+            if source.multigraph:
+                record["key"] = key
+            yield dumps(record)
+
     with atomic_open(path) as handle:
-        json.dump(data, handle, ensure_ascii=False)
-        handle.write("\n")
+        write = handle.write
+        write(f'{{"directed": {dumps(source.directed)}, "multigraph": {dumps(source.multigraph)}, '
+              f'"graph": {dumps(source.graph)}, "nodes": [')
+        _write_batched(write, (dumps({**data, "id": node}) for node, data in source.nodes()), ", ")
+        write('], "links": [')
+        _write_batched(write, links(), ", ")
+        write("]}\n")
 
 
 def _write_csv(path: Path, header: list[str], rows: Iterable[Iterable[Any]]) -> None:
@@ -87,16 +264,26 @@ def _join(values: Iterable[str]) -> str:
     return ";".join(values)
 
 
-def _shares_with_titles(bundle: GraphBundle) -> nx.Graph:
-    graph = nx.Graph()
-    for node in bundle.shares.nodes:
-        data = bundle.kg.nodes[node] if node in bundle.kg else {}
-        graph.add_node(
-            node, title=data.get("title", ""), year=data.get("year"), community=data.get("community"),
-            degree=bundle.shares.degree(node),
-        )
-    graph.add_edges_from(bundle.shares.edges(data=True))
-    return graph
+def _shares_with_titles(bundle: GraphBundle) -> _GraphSource:
+    """The shares graph with paper title, year, community and degree on its nodes, as a view.
+
+    Its edges come straight from ``bundle.shares``: a copy made by adding them in
+    that order would iterate them in the same order, so nothing is copied.
+    """
+    shares, kg_nodes = bundle.shares, bundle.kg.nodes
+
+    def nodes() -> Iterator[tuple[Any, dict]]:
+        for node in shares.nodes:
+            data = kg_nodes[node] if node in kg_nodes else {}
+            yield node, {
+                "title": data.get("title", ""), "year": data.get("year"), "community": data.get("community"),
+                "degree": shares.degree(node),
+            }
+
+    def edges() -> Iterator[tuple[Any, Any, Any, dict]]:
+        return ((u, v, None, d) for u, v, d in shares.edges(data=True))
+
+    return _GraphSource({}, False, False, nodes, edges)
 
 
 def write_graph_exports(bundle: GraphBundle, folder: Path) -> list[str]:
@@ -116,8 +303,8 @@ def write_graph_exports(bundle: GraphBundle, folder: Path) -> list[str]:
     """
     folder = Path(folder)
     kg = bundle.kg
-    _write_graphml(kg, folder / "kg.graphml")
-    _write_node_link(kg, folder / "kg.node-link.json")
+    _write_graphml(_source(kg), folder / "kg.graphml")
+    _write_node_link(_source(kg), folder / "kg.node-link.json")
     shares = _shares_with_titles(bundle)
     _write_graphml(shares, folder / "shares.graphml")
     _write_node_link(shares, folder / "shares.node-link.json")
