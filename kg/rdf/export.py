@@ -27,6 +27,7 @@ import shutil
 import tempfile
 import threading
 from datetime import datetime, timezone
+from itertools import islice
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 from urllib.parse import quote
@@ -168,6 +169,69 @@ def _run_iri(bundle: GraphBundle) -> str:
     return ID_BASE + "run/" + digest.hexdigest()[:16]
 
 
+class _OxTerms:
+    """Terms as pyoxigraph objects (what :func:`graph_triples` yields)."""
+
+    v, k, classes = _V, _K, _CLASS_NODES
+    named, literal, triple = ox.NamedNode, ox.Literal, ox.Triple
+    integer, double, boolean = staticmethod(_int), staticmethod(_double), staticmethod(_bool)
+
+    @staticmethod
+    def typed(text: str, datatype: ox.NamedNode) -> ox.Literal:
+        return ox.Literal(text, datatype=datatype)
+
+
+class _NtTerms:
+    """Terms as their N-Triples text, and each triple as an N-Triples line.
+
+    Writing the lines directly is about twice as fast as making a ``pyoxigraph.Triple``
+    per triple (a 54k-paper build has some 17 million). Every term still goes through
+    pyoxigraph's own constructor and text form, so IRIs are checked the same way (a
+    ValueError for a bad one) and the escaping is pyoxigraph's; the bytes are those of
+    ``pyoxigraph.serialize(graph_triples(...), format=N_TRIPLES)``.
+    """
+
+    v = type("_VText", (), {name: str(value) for name, value in vars(_V).items() if isinstance(value, ox.NamedNode)})
+    k = {name: str(value) for name, value in _K.items()}
+    classes = {label: str(value) for label, value in _CLASS_NODES.items()}
+    _true, _false = str(_TRUE), str(_FALSE)
+    _integers: dict[int, str] = {}
+
+    @staticmethod
+    def named(iri: str) -> str:
+        return str(ox.NamedNode(iri))
+
+    @staticmethod
+    def literal(text: str) -> str:
+        return str(ox.Literal(text))
+
+    @staticmethod
+    def typed(text: str, datatype: str) -> str:
+        return str(ox.Literal(text, datatype=ox.NamedNode(datatype[1:-1])))
+
+    @classmethod
+    def integer(cls, value: Any) -> str:
+        value = int(value)
+        text = cls._integers.get(value)
+        if text is None:
+            text = str(_int(value))
+            if len(cls._integers) < 100_000:  # offsets and counts repeat; keep the cache bounded
+                cls._integers[value] = text
+        return text
+
+    @staticmethod
+    def double(value: Any) -> str:
+        return str(_double(value))
+
+    @classmethod
+    def boolean(cls, value: Any) -> str:
+        return cls._true if value else cls._false
+
+    @staticmethod
+    def triple(subject: str, predicate: str, obj: str) -> str:
+        return f"{subject} {predicate} {obj} .\n"
+
+
 def graph_triples(bundle: GraphBundle, *, generated_at: datetime | None = None) -> Iterator[ox.Triple]:
     """Yield every triple of the knowledge graph, grouped by subject, in a deterministic order.
 
@@ -185,24 +249,29 @@ def graph_triples(bundle: GraphBundle, *, generated_at: datetime | None = None) 
         Papers, entities, mentions with provenance, citations, inferred citations,
         entity overlaps, co-occurrences, communities and the PROV build run.
     """
-    v, k, T = _V, _K, ox.Triple
-    G = bundle.kg
-    papers: dict[str, ox.NamedNode] = {}
-    entities: dict[str, ox.NamedNode] = {}
+    return _triples(bundle, _OxTerms, generated_at)
 
-    def paper(pid: str) -> ox.NamedNode:
+
+def _triples(bundle: GraphBundle, terms: Any, generated_at: datetime | None) -> Iterator[Any]:
+    """The triples of :func:`graph_triples`, made by ``terms`` (pyoxigraph objects or N-Triples text)."""
+    v, k, T = terms.v, terms.k, terms.triple
+    G = bundle.kg
+    papers: dict[str, Any] = {}
+    entities: dict[str, Any] = {}
+
+    def paper(pid: str) -> Any:
         node = papers.get(pid)
         if node is None:
-            node = papers[pid] = ox.NamedNode(paper_iri(pid))
+            node = papers[pid] = terms.named(paper_iri(pid))
         return node
 
-    def entity(eid: str) -> ox.NamedNode:
+    def entity(eid: str) -> Any:
         node = entities.get(eid)
         if node is None:
-            node = entities[eid] = ox.NamedNode(entity_iri(eid))
+            node = entities[eid] = terms.named(entity_iri(eid))
         return node
 
-    run = ox.NamedNode(_run_iri(bundle))
+    run = terms.named(_run_iri(bundle))
     out_edges: dict[str, list[tuple[str, str, dict]]] = {}
     for u, w, key, data in G.edges(keys=True, data=True):
         out_edges.setdefault(u, []).append((key, w, data))
@@ -214,42 +283,42 @@ def graph_triples(bundle: GraphBundle, *, generated_at: datetime | None = None) 
         s = paper(node_id)
         yield T(s, v.type, v.article)
         yield T(s, v.type, v.research_paper)
-        yield T(s, k["paperId"], ox.Literal(node_id))
+        yield T(s, k["paperId"], terms.literal(node_id))
         if attrs.get("title"):
-            yield T(s, v.title, ox.Literal(attrs["title"]))
+            yield T(s, v.title, terms.literal(attrs["title"]))
         if attrs.get("abstract"):
-            yield T(s, v.abstract, ox.Literal(attrs["abstract"]))
+            yield T(s, v.abstract, terms.literal(attrs["abstract"]))
         if _is_number(attrs.get("year")):
-            yield T(s, v.issued, ox.Literal(f"{int(attrs['year']):04d}", datatype=v.xsd_gyear))
+            yield T(s, v.issued, terms.typed(f"{int(attrs['year']):04d}", v.xsd_gyear))
         if attrs.get("venue"):
-            yield T(s, k["venue"], ox.Literal(str(attrs["venue"])))
+            yield T(s, k["venue"], terms.literal(str(attrs["venue"])))
         for name in attrs.get("authors") or ():
             iri = _person_iri(name)
             persons.setdefault(iri, name)
-            yield T(s, v.creator, ox.NamedNode(iri))
+            yield T(s, v.creator, terms.named(iri))
         for scheme, value in sorted((attrs.get("ids") or {}).items()):
-            yield T(s, v.identifier, ox.Literal(f"{scheme}:{value}"))
+            yield T(s, v.identifier, terms.literal(f"{scheme}:{value}"))
             if scheme == "doi":
-                yield T(s, v.doi, ox.Literal(str(value)))
+                yield T(s, v.doi, terms.literal(str(value)))
             if scheme in _SAME_AS:
                 try:
-                    yield T(s, v.same_as, ox.NamedNode(_SAME_AS[scheme].format(quote(str(value), safe="/:;()._-~"))))
+                    yield T(s, v.same_as, terms.named(_SAME_AS[scheme].format(quote(str(value), safe="/:;()._-~"))))
                 except ValueError:  # an id no IRI can hold: its identifier literal is enough
                     pass
         if attrs.get("url"):
             try:
-                yield T(s, v.url, ox.NamedNode(str(attrs["url"])))
+                yield T(s, v.url, terms.named(str(attrs["url"])))
             except ValueError:
                 pass
-        yield T(s, k["stub"], _bool(attrs.get("stub")))
+        yield T(s, k["stub"], terms.boolean(attrs.get("stub")))
         if _is_number(attrs.get("citation_count")):
-            yield T(s, k["citationCount"], _int(attrs["citation_count"]))
+            yield T(s, k["citationCount"], terms.integer(attrs["citation_count"]))
         if _is_number(attrs.get("pagerank")):
-            yield T(s, k["pageRank"], _double(attrs["pagerank"]))
+            yield T(s, k["pageRank"], terms.double(attrs["pagerank"]))
         if _is_number(attrs.get("degree")):
-            yield T(s, k["degree"], _int(attrs["degree"]))
+            yield T(s, k["degree"], terms.integer(attrs["degree"]))
         if attrs.get("community") is not None:
-            yield T(s, k["inCommunity"], ox.NamedNode(f"{ID_BASE}community/{int(attrs['community'])}"))
+            yield T(s, k["inCommunity"], terms.named(f"{ID_BASE}community/{int(attrs['community'])}"))
         for key, target, data in out_edges.get(node_id, ()):
             if key == "mentions":
                 yield T(s, k["mentions"], entity(target))
@@ -261,41 +330,41 @@ def graph_triples(bundle: GraphBundle, *, generated_at: datetime | None = None) 
                 yield T(s, k["refersTo"], paper(target))
 
     for iri, name in persons.items():
-        node = ox.NamedNode(iri)
+        node = terms.named(iri)
         yield T(node, v.type, v.person)
-        yield T(node, v.name, ox.Literal(name))
+        yield T(node, v.name, terms.literal(name))
 
     for node_id, attrs in G.nodes(data=True):
         if attrs.get("kind") != "entity":
             continue
         s = entity(node_id)
         name = attrs.get("name") or node_id
-        cls = _CLASS_NODES.get(attrs.get("label"))
+        cls = terms.classes.get(attrs.get("label"))
         if cls is not None:
             yield T(s, v.type, cls)
         yield T(s, v.type, k["Entity"])
         yield T(s, v.type, v.concept)
-        yield T(s, k["entityId"], ox.Literal(node_id))
-        yield T(s, v.pref, ox.Literal(name))
-        yield T(s, v.label, ox.Literal(name))
+        yield T(s, k["entityId"], terms.literal(node_id))
+        yield T(s, v.pref, terms.literal(name))
+        yield T(s, v.label, terms.literal(name))
         for alias in dict.fromkeys(attrs.get("aliases") or ()):
             if alias and alias != name:
-                yield T(s, v.alt, ox.Literal(alias))
-        yield T(s, k["broad"], _bool(attrs.get("broad")))
+                yield T(s, v.alt, terms.literal(alias))
+        yield T(s, k["broad"], terms.boolean(attrs.get("broad")))
         # Hubs never link papers alone; a graph without the flag treats broad entities as hubs.
-        yield T(s, k["hub"], _bool(attrs.get("hub", attrs.get("broad"))))
+        yield T(s, k["hub"], terms.boolean(attrs.get("hub", attrs.get("broad"))))
         if attrs.get("source"):
-            yield T(s, k["sourceComponent"], ox.Literal(str(attrs["source"])))
+            yield T(s, k["sourceComponent"], terms.literal(str(attrs["source"])))
         if _is_number(attrs.get("paper_count")):
-            yield T(s, k["paperCount"], _int(attrs["paper_count"]))
+            yield T(s, k["paperCount"], terms.integer(attrs["paper_count"]))
         if _is_number(attrs.get("first_year")):
-            yield T(s, k["firstYear"], ox.Literal(f"{int(attrs['first_year']):04d}", datatype=v.xsd_gyear))
+            yield T(s, k["firstYear"], terms.typed(f"{int(attrs['first_year']):04d}", v.xsd_gyear))
         if _is_number(attrs.get("pagerank")):
-            yield T(s, k["pageRank"], _double(attrs["pagerank"]))
+            yield T(s, k["pageRank"], terms.double(attrs["pagerank"]))
         if _is_number(attrs.get("degree")):
-            yield T(s, k["degree"], _int(attrs["degree"]))
+            yield T(s, k["degree"], terms.integer(attrs["degree"]))
         if attrs.get("community") is not None:
-            yield T(s, k["inCommunity"], ox.NamedNode(f"{ID_BASE}community/{int(attrs['community'])}"))
+            yield T(s, k["inCommunity"], terms.named(f"{ID_BASE}community/{int(attrs['community'])}"))
         for key, target, _data in out_edges.get(node_id, ()):
             if key == "variantOf":
                 yield T(s, k["variantOf"], entity(target))
@@ -308,32 +377,32 @@ def graph_triples(bundle: GraphBundle, *, generated_at: datetime | None = None) 
             if (m.field, m.start, m.end) in seen:
                 continue
             seen.add((m.field, m.start, m.end))
-            s = ox.NamedNode(f"{base}{quote(m.field, safe=_SAFE)}/{m.start}-{m.end}")
+            s = terms.named(f"{base}{quote(m.field, safe=_SAFE)}/{m.start}-{m.end}")
             yield T(s, v.type, k["Mention"])
             yield T(s, k["inPaper"], paper(pid))
             yield T(s, k["denotes"], entity(m.entity_id))
-            yield T(s, k["field"], ox.Literal(m.field))
-            yield T(s, k["start"], _int(m.start))
-            yield T(s, k["end"], _int(m.end))
+            yield T(s, k["field"], terms.literal(m.field))
+            yield T(s, k["start"], terms.integer(m.start))
+            yield T(s, k["end"], terms.integer(m.end))
             if m.sentence:
-                yield T(s, k["sentenceStart"], _int(m.sentence[0]))
-                yield T(s, k["sentenceEnd"], _int(m.sentence[1]))
-            yield T(s, k["quote"], ox.Literal(m.text))
-            yield T(s, k["sourceComponent"], ox.Literal(m.source))
-            yield T(s, k["confidence"], _double(m.score))
-            yield T(s, k["introduced"], _bool(m.introduced))
+                yield T(s, k["sentenceStart"], terms.integer(m.sentence[0]))
+                yield T(s, k["sentenceEnd"], terms.integer(m.sentence[1]))
+            yield T(s, k["quote"], terms.literal(m.text))
+            yield T(s, k["sourceComponent"], terms.literal(m.source))
+            yield T(s, k["confidence"], terms.double(m.score))
+            yield T(s, k["introduced"], terms.boolean(m.introduced))
             yield T(s, v.generated_by, run)
 
     # Inferred citations, with the entities they were inferred from.
     for u, w, key, data in G.edges(keys=True, data=True):
         if key != "refersTo":
             continue
-        s = ox.NamedNode(f"{paper_iri(u)}/refersTo/{quote(w, safe=_SAFE)}")
+        s = terms.named(f"{paper_iri(u)}/refersTo/{quote(w, safe=_SAFE)}")
         yield T(s, v.type, k["CitationInference"])
         yield T(s, k["citingPaper"], paper(u))
         yield T(s, k["citedPaper"], paper(w))
         if _is_number(data.get("confidence")):
-            yield T(s, k["confidence"], _double(data["confidence"]))
+            yield T(s, k["confidence"], terms.double(data["confidence"]))
         for eid in data.get("via") or ():
             yield T(s, k["via"], entity(eid))
 
@@ -342,12 +411,12 @@ def graph_triples(bundle: GraphBundle, *, generated_at: datetime | None = None) 
         a, b = sorted((a, b))
         yield T(paper(a), k["sharesEntityWith"], paper(b))
         yield T(paper(b), k["sharesEntityWith"], paper(a))
-        s = ox.NamedNode(f"{paper_iri(a)}/overlap/{quote(b, safe=_SAFE)}")
+        s = terms.named(f"{paper_iri(a)}/overlap/{quote(b, safe=_SAFE)}")
         yield T(s, v.type, k["EntityOverlap"])
         yield T(s, k["overlapOf"], paper(a))
         yield T(s, k["overlapOf"], paper(b))
         if _is_number(data.get("weight")):
-            yield T(s, k["weight"], _double(data["weight"]))
+            yield T(s, k["weight"], terms.double(data["weight"]))
         for eid in data.get("shared") or ():
             yield T(s, k["sharedEntity"], entity(eid))
 
@@ -355,34 +424,34 @@ def graph_triples(bundle: GraphBundle, *, generated_at: datetime | None = None) 
         a, b = sorted((a, b))
         yield T(entity(a), k["coOccursWith"], entity(b))
         yield T(entity(b), k["coOccursWith"], entity(a))
-        s = ox.NamedNode(f"{entity_iri(a)}/cooccurrence/{quote(b, safe=_SAFE)}")
+        s = terms.named(f"{entity_iri(a)}/cooccurrence/{quote(b, safe=_SAFE)}")
         yield T(s, v.type, k["CoOccurrence"])
         yield T(s, k["coOccurrenceOf"], entity(a))
         yield T(s, k["coOccurrenceOf"], entity(b))
         if _is_number(data.get("weight")):
-            yield T(s, k["weight"], _double(data["weight"]))
+            yield T(s, k["weight"], terms.double(data["weight"]))
         if _is_number(data.get("papers")):
-            yield T(s, k["paperCount"], _int(data["papers"]))
+            yield T(s, k["paperCount"], terms.integer(data["papers"]))
 
     for community in bundle.communities:
-        s = ox.NamedNode(f"{ID_BASE}community/{int(community.id)}")
+        s = terms.named(f"{ID_BASE}community/{int(community.id)}")
         yield T(s, v.type, k["Community"])
-        yield T(s, k["communityNumber"], _int(community.id))
+        yield T(s, k["communityNumber"], terms.integer(community.id))
         for eid in community.top_entities:
             yield T(s, k["topEntity"], entity(eid))
 
     # The build run: the only node with a timestamp.
-    agent = ox.NamedNode(f"{ID_BASE}agent/kg/{quote(kg.__version__, safe=_SAFE)}")
+    agent = terms.named(f"{ID_BASE}agent/kg/{quote(kg.__version__, safe=_SAFE)}")
     yield T(run, v.type, k["BuildRun"])
-    yield T(run, v.label, ox.Literal(f"kg build ({kg.__version__})"))
+    yield T(run, v.label, terms.literal(f"kg build ({kg.__version__})"))
     yield T(run, v.associated, agent)
     for name in sorted({os.path.basename(str(f)) for f in bundle.corpus.report.files}):
-        yield T(run, k["inputFile"], ox.Literal(name))
+        yield T(run, k["inputFile"], terms.literal(name))
     when = (generated_at or datetime.now(timezone.utc)).astimezone(timezone.utc)
-    yield T(run, v.ended, ox.Literal(when.isoformat(timespec="seconds").replace("+00:00", "Z"), datatype=v.xsd_datetime))
+    yield T(run, v.ended, terms.typed(when.isoformat(timespec="seconds").replace("+00:00", "Z"), v.xsd_datetime))
     yield T(agent, v.type, v.software_agent)
-    yield T(agent, v.label, ox.Literal("kg"))
-    yield T(agent, v.version, ox.Literal(kg.__version__))
+    yield T(agent, v.label, terms.literal("kg"))
+    yield T(agent, v.version, terms.literal(kg.__version__))
 
 
 def _prefixes() -> dict[str, str]:
@@ -442,11 +511,14 @@ def write_rdf(bundle: GraphBundle, folder: Path, *, generated_at: datetime | Non
     """
     folder = Path(folder)
     nt = folder / "kg.nt"
-    # Triples stream from the bundle into N-Triples; the other files and the store are
-    # made from that file in Rust, so no Python object per triple is ever held (a 54k-paper
-    # build has millions of them).
-    with atomic_open(nt, "wb") as handle:
-        ox.serialize(graph_triples(bundle, generated_at=generated_at), handle, ox.RdfFormat.N_TRIPLES)
+    # Triples stream from the bundle into N-Triples as text lines (pyoxigraph's own term
+    # text, without a Triple object per line); the other files and the store are made from
+    # that file in Rust, so no Python object per triple is ever held (a 54k-paper build has
+    # some 17 million).
+    with atomic_open(nt, "w") as handle:
+        lines = _triples(bundle, _NtTerms, generated_at)
+        while batch := list(islice(lines, 8192)):
+            handle.write("".join(batch))
     # The store's bulk load runs in Rust without the GIL (about a minute and one core at 54k
     # papers), so it loads in a second thread while this one writes Turtle and JSON-LD.
     failed: list[BaseException] = []
