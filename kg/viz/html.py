@@ -249,7 +249,7 @@ def page_graphs(bundle: GraphBundle, *, settings: HtmlSettings) -> list[PageGrap
             lonely = [n for n, degree in page.graph.degree() if degree == 0]
             if lonely:
                 page.isolated = len(lonely)
-                page.graph = page.graph.subgraph([n for n in page.graph if page.graph.degree(n) > 0])
+                page.graph = _induced(page.graph, {n for n in page.graph if page.graph.degree(n) > 0})
         page.total_nodes = page.graph.number_of_nodes()
         page.total_edges = page.graph.number_of_edges()
         page.graph, page.omitted = reduce_graph(
@@ -270,6 +270,20 @@ def _node_type_of(kg: nx.MultiDiGraph):
         return "stub" if attrs.get("stub") or not attrs else "paper"
 
     return node_type
+
+
+def _induced(graph: nx.Graph, keep: set) -> nx.Graph:
+    """The subgraph on ``keep``, as a new graph in ``graph``'s node and edge order.
+
+    ``graph.subgraph`` iterates a set, whose order of string ids changes from process
+    to process, so the same input would draw a different page on every build.
+    """
+    induced = graph.__class__()
+    induced.graph.update(graph.graph)
+    induced.add_nodes_from((n, data) for n, data in graph.nodes(data=True) if n in keep)
+    edges = graph.edges(keys=True, data=True) if graph.is_multigraph() else graph.edges(data=True)
+    induced.add_edges_from(e for e in edges if e[0] in keep and e[1] in keep)
+    return induced
 
 
 def reduce_graph(
@@ -313,7 +327,7 @@ def reduce_graph(
         ranked = sorted(graph, key=lambda n: (-strength[n], -degree[n], str(n)))
         kept_nodes = set(ranked[:max_nodes])
         dropped = ranked[max_nodes:]
-    reduced = graph.subgraph(kept_nodes).copy()
+    reduced = _induced(graph, kept_nodes)
     with_nodes = reduced.number_of_edges()
     if reduced.number_of_edges() > max_edges:
         ordered = [
