@@ -406,30 +406,30 @@ def _triples(bundle: GraphBundle, terms: Any, generated_at: datetime | None) -> 
         for eid in data.get("via") or ():
             yield T(s, k["via"], entity(eid))
 
-    # Papers sharing entities: the symmetric link both ways, and one overlap node per pair.
+    def symmetric_pair(a: Any, b: Any, link: str, s: Any, node_type: str, member: str, weight: Any) -> Iterator[Any]:
+        """A symmetric link both ways, and one node for the pair carrying its weight."""
+        yield T(a, k[link], b)
+        yield T(b, k[link], a)
+        yield T(s, v.type, k[node_type])
+        yield T(s, k[member], a)
+        yield T(s, k[member], b)
+        if _is_number(weight):
+            yield T(s, k["weight"], terms.double(weight))
+
+    # Papers sharing entities: one overlap node per pair, listing the shared entities.
     for a, b, data in bundle.shares.edges(data=True):
         a, b = sorted((a, b))
-        yield T(paper(a), k["sharesEntityWith"], paper(b))
-        yield T(paper(b), k["sharesEntityWith"], paper(a))
         s = terms.named(f"{paper_iri(a)}/overlap/{quote(b, safe=_SAFE)}")
-        yield T(s, v.type, k["EntityOverlap"])
-        yield T(s, k["overlapOf"], paper(a))
-        yield T(s, k["overlapOf"], paper(b))
-        if _is_number(data.get("weight")):
-            yield T(s, k["weight"], terms.double(data["weight"]))
+        yield from symmetric_pair(paper(a), paper(b), "sharesEntityWith", s, "EntityOverlap", "overlapOf", data.get("weight"))
         for eid in data.get("shared") or ():
             yield T(s, k["sharedEntity"], entity(eid))
 
     for a, b, data in bundle.cooccurrence.edges(data=True):
         a, b = sorted((a, b))
-        yield T(entity(a), k["coOccursWith"], entity(b))
-        yield T(entity(b), k["coOccursWith"], entity(a))
         s = terms.named(f"{entity_iri(a)}/cooccurrence/{quote(b, safe=_SAFE)}")
-        yield T(s, v.type, k["CoOccurrence"])
-        yield T(s, k["coOccurrenceOf"], entity(a))
-        yield T(s, k["coOccurrenceOf"], entity(b))
-        if _is_number(data.get("weight")):
-            yield T(s, k["weight"], terms.double(data["weight"]))
+        yield from symmetric_pair(
+            entity(a), entity(b), "coOccursWith", s, "CoOccurrence", "coOccurrenceOf", data.get("weight")
+        )
         if _is_number(data.get("papers")):
             yield T(s, k["paperCount"], terms.integer(data["papers"]))
 
