@@ -10,10 +10,15 @@ import pytest
 from rdflib import OWL, RDF, Graph, URIRef
 
 from kg.rdf import namespace
-from kg.rdf.gen_namespace import NAMESPACE_PATH, ONTOLOGY_PATH, main, render_namespace
+from kg.rdf.gen_namespace import main, render_namespace
 from kg.rdf.query import QUERY_DIR
 
-ONTOLOGY_DIR = ONTOLOGY_PATH.parent
+# The source tree, not the installed package: CI installs a wheel, which ships neither the
+# ontology nor the generator's input.
+REPO = Path(__file__).resolve().parents[2]
+ONTOLOGY_DIR = REPO / "ontology"
+ONTOLOGY_PATH = ONTOLOGY_DIR / "kg.ttl"
+NAMESPACE_PATH = REPO / "kg" / "rdf" / "namespace.py"
 KG = namespace.KG_IRI
 
 
@@ -31,7 +36,7 @@ def test_generated_module_matches_the_ontology():
     assert NAMESPACE_PATH.read_text(encoding="utf-8") == render_namespace(ONTOLOGY_PATH), (
         "kg/rdf/namespace.py is stale: run `python -m kg.rdf.gen_namespace`"
     )
-    assert main(["--check"]) == 0
+    assert main(["--check", "--ontology", str(ONTOLOGY_PATH)]) == 0
 
 
 def test_namespace_holds_exactly_the_declared_terms(ontology):
