@@ -33,6 +33,8 @@ from typing import Any, Iterable, Iterator
 from urllib.parse import quote
 
 import pyoxigraph as ox
+from rdflib import Namespace
+from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD
 
 import kg
 from kg.graph.model import GraphBundle
@@ -53,15 +55,9 @@ RDF_FILES = {"kg.ttl": ox.RdfFormat.TURTLE, "kg.nt": ox.RdfFormat.N_TRIPLES, "kg
 #: Folder of the persistent pyoxigraph store inside the build folder.
 STORE_DIR = "store"
 
-_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-_OWL = "http://www.w3.org/2002/07/owl#"
-_DCT = "http://purl.org/dc/terms/"
-_SKOS = "http://www.w3.org/2004/02/skos/core#"
-_SCHEMA = "https://schema.org/"
-_PROV = "http://www.w3.org/ns/prov#"
-_FOAF = "http://xmlns.com/foaf/0.1/"
+# Standard vocabularies as rdflib's closed namespaces (a misspelt term raises); the three
+# SPAR/BIBO vocabularies rdflib lacks come from the prefixes the ontology declares.
+_BIBO, _FABIO, _CITO = (Namespace(PREFIXES[prefix]) for prefix in ("bibo", "fabio", "cito"))
 
 #: Entity label (kg.types.LABELS) -> ontology class.
 LABEL_CLASSES = {"MODEL": KG.Model, "METHOD": KG.Method, "DATASET": KG.Dataset, "TASK": KG.Task, "METRIC": KG.Metric}
@@ -86,24 +82,22 @@ def _n(iri: str) -> ox.NamedNode:
 class _V:
     """The vocabulary as pyoxigraph nodes, made once (a NamedNode per triple would be slow)."""
 
-    type = _n(_RDF + "type")
-    label = _n(_RDFS + "label")
-    same_as = _n(_OWL + "sameAs")
+    type = _n(RDF.type)
+    label = _n(RDFS.label)
+    same_as = _n(OWL.sameAs)
     title, abstract, issued, creator, identifier = (
-        _n(_DCT + x) for x in ("title", "abstract", "issued", "creator", "identifier")
+        _n(DCTERMS.title), _n(DCTERMS.abstract), _n(DCTERMS.issued), _n(DCTERMS.creator), _n(DCTERMS.identifier)
     )
-    pref, alt, concept = _n(_SKOS + "prefLabel"), _n(_SKOS + "altLabel"), _n(_SKOS + "Concept")
-    article, url, version = _n(_SCHEMA + "ScholarlyArticle"), _n(_SCHEMA + "url"), _n(_SCHEMA + "softwareVersion")
-    research_paper = _n("http://purl.org/spar/fabio/ResearchPaper")
-    doi = _n("http://purl.org/ontology/bibo/doi")
-    cites = _n("http://purl.org/spar/cito/cites")
-    person, name = _n(_FOAF + "Person"), _n(_FOAF + "name")
-    generated_by, associated, ended = (
-        _n(_PROV + x) for x in ("wasGeneratedBy", "wasAssociatedWith", "endedAtTime")
-    )
-    software_agent = _n(_PROV + "SoftwareAgent")
+    pref, alt, concept = _n(SKOS.prefLabel), _n(SKOS.altLabel), _n(SKOS.Concept)
+    article, url, version = _n(SDO.ScholarlyArticle), _n(SDO.url), _n(SDO.softwareVersion)
+    research_paper = _n(_FABIO.ResearchPaper)
+    doi = _n(_BIBO.doi)
+    cites = _n(_CITO.cites)
+    person, name = _n(FOAF.Person), _n(FOAF.name)
+    generated_by, associated, ended = _n(PROV.wasGeneratedBy), _n(PROV.wasAssociatedWith), _n(PROV.endedAtTime)
+    software_agent = _n(PROV.SoftwareAgent)
     xsd_boolean, xsd_integer, xsd_double, xsd_gyear, xsd_datetime = (
-        _n(_XSD + x) for x in ("boolean", "integer", "double", "gYear", "dateTime")
+        _n(XSD.boolean), _n(XSD.integer), _n(XSD.double), _n(XSD.gYear), _n(XSD.dateTime)
     )
 
 
