@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pyoxigraph as ox
+from rdflib.namespace import XSD
 
 from kg.errors import KGError
 from kg.rdf.export import LABEL_CLASSES
@@ -45,7 +46,6 @@ QUERY_DIR = Path(__file__).resolve().with_name("queries")
 _PARAM_LINE = re.compile(r"^#\s*param\s+(\w+)\s+(\w+)\s*(?:=\s*([^:]*?))?\s*:\s*(.*)$")
 _KINDS = ("entity", "paper", "type", "integer", "literal")
 _LIMIT = re.compile(r"\bLIMIT\s+\d+", re.IGNORECASE)
-_XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
 @dataclass(frozen=True)
@@ -215,7 +215,7 @@ def _bind(store: ox.Store, kind: str, name: str, value: str) -> ox.NamedNode | o
         return _resolve_type(value, name)
     if kind == "integer":
         try:
-            return ox.Literal(str(int(value)), datatype=ox.NamedNode(_XSD + "integer"))
+            return ox.Literal(str(int(value)), datatype=ox.NamedNode(XSD.integer))
         except ValueError:
             raise KGError(f"--param {name}={value}: expected a whole number") from None
     return ox.Literal(value)
@@ -289,11 +289,11 @@ def term_value(term: Any) -> Any:
     if isinstance(term, ox.Literal):
         datatype = term.datatype.value
         try:
-            if datatype in (_XSD + "integer", _XSD + "int", _XSD + "long"):
+            if datatype in (XSD.integer, XSD.int, XSD.long):
                 return int(term.value)
-            if datatype in (_XSD + "double", _XSD + "decimal", _XSD + "float"):
+            if datatype in (XSD.double, XSD.decimal, XSD.float):
                 return float(term.value)
-            if datatype == _XSD + "boolean":
+            if datatype == XSD.boolean:
                 return term.value == "true"
         except ValueError:
             pass
