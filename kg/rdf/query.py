@@ -46,6 +46,9 @@ QUERY_DIR = Path(__file__).resolve().with_name("queries")
 _PARAM_LINE = re.compile(r"^#\s*param\s+(\w+)\s+(\w+)\s*(?:=\s*([^:]*?))?\s*:\s*(.*)$")
 _KINDS = ("entity", "paper", "type", "integer", "literal")
 _LIMIT = re.compile(r"\bLIMIT\s+\d+", re.IGNORECASE)
+# Plain strings: pyoxigraph gives datatypes as str, and an rdflib URIRef never equals a str.
+_INTEGER_TYPES = {str(XSD.integer), str(XSD.int), str(XSD.long)}
+_REAL_TYPES = {str(XSD.double), str(XSD.decimal), str(XSD.float)}
 
 
 @dataclass(frozen=True)
@@ -289,11 +292,11 @@ def term_value(term: Any) -> Any:
     if isinstance(term, ox.Literal):
         datatype = term.datatype.value
         try:
-            if datatype in (XSD.integer, XSD.int, XSD.long):
+            if datatype in _INTEGER_TYPES:
                 return int(term.value)
-            if datatype in (XSD.double, XSD.decimal, XSD.float):
+            if datatype in _REAL_TYPES:
                 return float(term.value)
-            if datatype == XSD.boolean:
+            if datatype == str(XSD.boolean):
                 return term.value == "true"
         except ValueError:
             pass
