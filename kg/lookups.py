@@ -251,22 +251,19 @@ def _fill_index(con: sqlite3.Connection, bundle: "GraphBundle") -> None:
         sentence_rows.append((n, sentence))
         return n
 
-    pairs: dict[tuple[str, str], list] = {}  # (entity id, paper id) -> [count, chosen mention, introduced score]
+    pairs: dict[tuple[str, str], list] = {}  # (entity id, paper id) -> [count, chosen mention]
     for pid, mentions in extraction.mentions.items():
         for mention in mentions:
             slot = pairs.get((mention.entity_id, pid))
             if slot is None:
-                slot = pairs[(mention.entity_id, pid)] = [0, mention, None]
+                slot = pairs[(mention.entity_id, pid)] = [0, mention]
             slot[0] += 1
             # The first abstract sentence says more about the entity than the bare title does.
             if slot[1].field == "title" and mention.field != "title":
                 slot[1] = mention
-            if mention.introduced:
-                slot[2] = max(slot[2] or 0.0, float(mention.score))
 
-    introduced: dict[tuple[str, str], float] = {
-        key: slot[2] for key, slot in pairs.items() if slot[2] is not None
-    }
+    # Only the graph's introductions: it has dropped the claims that do not stand.
+    introduced: dict[tuple[str, str], float] = {}
     graph_mentions: list[tuple[str, str, dict]] = []
     for source, target, key, attrs in graph.edges(keys=True, data=True):
         if key == "introduces":
@@ -300,7 +297,7 @@ def _fill_index(con: sqlite3.Connection, bundle: "GraphBundle") -> None:
     paper_counts: dict[str, int] = {}
     first_year: dict[str, int] = {}
     years = {row[1]: row[3] for row in paper_rows}
-    for (eid, pid), (count, mention, score) in pairs.items():
+    for (eid, pid), (count, mention) in pairs.items():
         sent = sentence_n(pid, mention.field, mention.sentence, mention.text)
         mention_rows.append((entities[eid], paper_n(pid), count, sent, introduced.get((eid, pid))))
     for pid, eid, attrs in graph_mentions:

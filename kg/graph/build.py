@@ -12,7 +12,7 @@ from typing import Any
 import networkx as nx
 
 from kg.graph.analytics import entity_statistics, pagerank, paper_communities
-from kg.graph.citations import citation_graph, infer_citations
+from kg.graph.citations import citation_graph, credible_introductions, infer_citations
 from kg.graph.link import (
     cooccurrence_graph, entity_index, idf_of, paper_entity_sets, shares_graph, text_vectors,
 )
@@ -70,12 +70,15 @@ def build_graphs(corpus: Corpus, extraction: Extraction, *, settings: GraphSetti
     for citing, cited, data in citations.edges(data=True):
         kg.add_edge(citing, cited, key="cites", source=data.get("source", "input"))
 
-    _add_mentions(kg, extraction)
+    introduced = credible_introductions(papers, mentions, entities)
+    _add_mentions(kg, extraction, introduced)
     for entity in entities.values():
         if entity.parent and entity.parent in entities and entity.parent != entity.id:
             kg.add_edge(entity.id, entity.parent, key="variantOf")
 
-    inferred = infer_citations(papers, mentions, entities, min_confidence=settings.min_inferred_confidence)
+    inferred = infer_citations(
+        papers, mentions, entities, min_confidence=settings.min_inferred_confidence, introduced=introduced
+    )
     for link in inferred:
         if link.citing in kg and link.cited in kg:
             kg.add_edge(link.citing, link.cited, key="refersTo", confidence=link.confidence, via=list(link.via))
@@ -117,14 +120,13 @@ def _paper_attributes(paper: Paper) -> dict[str, Any]:
     }
 
 
-def _add_mentions(kg: nx.MultiDiGraph, extraction: Extraction) -> None:
-    """One ``mentions`` edge per paper and entity; one ``introduces`` edge per introduction."""
+def _add_mentions(kg: nx.MultiDiGraph, extraction: Extraction, introduced: dict[str, dict[str, float]]) -> None:
+    """One ``mentions`` edge per paper and entity; one ``introduces`` edge per credible introduction."""
     for paper_id, paper_mentions in extraction.mentions.items():
         if paper_id not in kg:
             kg.add_node(paper_id, **_paper_attributes(Paper(id=paper_id, stub=True)))
         counts = Counter(m.entity_id for m in paper_mentions)
         seen: dict[str, dict[str, Any]] = {}
-        introduced: dict[str, float] = {}
         for mention in paper_mentions:
             if mention.entity_id not in kg:
                 # Every id a mention uses should be in extraction.entities; keep the graph whole if not.
@@ -145,11 +147,10 @@ def _add_mentions(kg: nx.MultiDiGraph, extraction: Extraction) -> None:
                 }
             if mention.field not in edge["fields"]:
                 edge["fields"].append(mention.field)
-            if mention.introduced:
-                introduced[mention.entity_id] = max(introduced.get(mention.entity_id, 0.0), float(mention.score))
         for entity_id, data in seen.items():
             kg.add_edge(paper_id, entity_id, key="mentions", **data)
-        for entity_id, score in introduced.items():
+    for entity_id, by_paper in introduced.items():
+        for paper_id, score in by_paper.items():
             kg.add_edge(paper_id, entity_id, key="introduces", score=score)
 
 

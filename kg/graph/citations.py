@@ -17,7 +17,7 @@ import networkx as nx
 
 from kg.types import Citation, Entity, Mention, Paper
 
-__all__ = ["InferredCitation", "citation_graph", "introductions", "infer_citations"]
+__all__ = ["InferredCitation", "citation_graph", "introductions", "credible_introductions", "infer_citations"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,12 +56,46 @@ def introductions(mentions: Mapping[str, Sequence[Mention]]) -> dict[str, dict[s
     return dict(found)
 
 
+def credible_introductions(
+    papers: Sequence[Paper], mentions: Mapping[str, Sequence[Mention]], entities: Mapping[str, Entity]
+) -> dict[str, dict[str, float]]:
+    """The introduction claims that stand: entity id -> {paper id: best score}.
+
+    The extractor flags a claim wherever a paper seems to present a name as its own.
+    A claim on a ``broad`` class name ("natural language processing") never stands,
+    nor one on an entity that a paper of an earlier year already names (OntoNotes
+    claimed by a 2008 paper while 2006 papers name it; a title merely using "SVM").
+    Claims are only ever removed, never added.
+    """
+    claims = {
+        e: by_paper for e, by_paper in introductions(mentions).items()
+        if not (entities.get(e) and entities[e].broad)
+    }
+    year = {p.id: p.year for p in papers}
+    first_named: dict[str, int] = {}
+    for pid, paper_mentions in mentions.items():
+        if year.get(pid) is not None:
+            for entity_id in _named(paper_mentions, entities):
+                first_named[entity_id] = min(first_named.get(entity_id, year[pid]), year[pid])
+    credible = {}
+    for entity_id, by_paper in claims.items():
+        earliest = first_named.get(entity_id)
+        kept = {
+            pid: score for pid, score in by_paper.items()
+            if earliest is None or year.get(pid) is None or year[pid] <= earliest
+        }
+        if kept:
+            credible[entity_id] = kept
+    return credible
+
+
 def infer_citations(
     papers: Sequence[Paper],
     mentions: Mapping[str, Sequence[Mention]],
     entities: Mapping[str, Entity],
     *,
     min_confidence: float = 0.0,
+    introduced: Mapping[str, Mapping[str, float]] | None = None,
 ) -> list[InferredCitation]:
     """Paper A -refersTo-> paper B when A names an entity B introduces.
 
@@ -70,11 +104,10 @@ def infer_citations(
     same name halve each other's claim). A pair with several such entities
     combines them as independent evidence, ``1 - prod(1 - c)``. A is never
     linked to a paper from a later year than its own (when both years are
-    known), nor through an entity A itself introduces, nor through a
-    ``broad`` class name. Naming a size variant counts as naming its family.
-    A claim to introduce an entity that a paper of an earlier year already
-    names is not used (it is a use, or a later namesake), and its paper may then
-    refer to the earlier introducer; claims are only ever removed, never added.
+    known), nor through an entity A itself introduces. Only the claims of
+    :func:`credible_introductions` count, so a paper whose claim fell (a later
+    namesake, a mere use) may refer to the earlier introducer. Naming a size
+    variant counts as naming its family.
 
     Parameters
     ----------
@@ -86,40 +119,24 @@ def infer_citations(
         Entity id -> Entity (for ``parent`` and ``broad``).
     min_confidence : float
         Inferred citations below this are dropped.
+    introduced : mapping, optional
+        :func:`credible_introductions` of the same input, when the caller has it already.
 
     Returns
     -------
     list of InferredCitation
         Sorted by citing id, then cited id.
     """
-    intro = {
-        e: claims for e, claims in introductions(mentions).items() if not (entities.get(e) and entities[e].broad)
-    }
-    if not intro:
+    if introduced is None:
+        introduced = credible_introductions(papers, mentions, entities)
+    if not introduced:
         return []
     year = {p.id: p.year for p in papers}
     named_by = {pid: _named(paper_mentions, entities) for pid, paper_mentions in mentions.items()}
-    # A paper cannot have introduced what an earlier paper already names: drop such claims
-    # (OntoNotes claimed by a 2008 paper while 2006 papers name it; a title merely using "SVM").
-    first_named: dict[str, int] = {}
-    for pid, names in named_by.items():
-        if year.get(pid) is not None:
-            for entity_id in names:
-                first_named[entity_id] = min(first_named.get(entity_id, year[pid]), year[pid])
-    for entity_id in list(intro):
-        earliest = first_named.get(entity_id)
-        claims = {
-            pid: score for pid, score in intro[entity_id].items()
-            if earliest is None or year.get(pid) is None or year[pid] <= earliest
-        }
-        if claims:
-            intro[entity_id] = claims
-        else:
-            del intro[entity_id]
     evidence: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)
     for citing in mentions:
         for entity_id in sorted(named_by[citing]):
-            claims = intro.get(entity_id)
+            claims = introduced.get(entity_id)
             # A paper whose own claim stands does not refer to the other claimants.
             if not claims or citing in claims:
                 continue

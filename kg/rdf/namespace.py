@@ -56,7 +56,7 @@ class KG(DefinedNamespace):
     denotes: URIRef  # The canonical entity the mention names.
     inCommunity: URIRef  # The community a paper or entity belongs to.
     inPaper: URIRef  # The paper whose text holds the mention.
-    introduces: URIRef  # The entity is the paper's own contribution (a title 'NAME:' prefix, 'we propose NAME').
+    introduces: URIRef  # The entity is the paper's own contribution (a title 'NAME:' prefix, 'we propose NAME'), and no earlier paper of the corpus names it.
     mentions: URIRef  # The paper names the entity in its title or abstract (kg:Mention nodes hold each occurrence).
     overlapOf: URIRef  # One of the two papers of an entity overlap.
     refersTo: URIRef  # An inferred citation: the paper names an entity the other paper introduces. Unlike cito:cites it is not stated by any input.

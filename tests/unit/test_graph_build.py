@@ -94,8 +94,11 @@ def test_inferred_citation_rules():
     # A paper without a year is still linked; a paper never refers to itself through its own introduction.
     assert ("acl:undated", "acl:intro1") in found
     assert ("acl:intro1", "acl:intro2") not in found and ("acl:intro1", "acl:intro1") not in found
-    # Broad class names introduce nothing.
+    # Broad class names introduce nothing, in the citations as in the knowledge graph.
     assert not any(k[1] == "acl:llm" for k in found)
+    kg = build_graphs(corpus, extraction, settings=GraphSettings()).kg
+    assert not kg.has_edge("acl:llm", "large-language-models", key="introduces")
+    assert kg.has_edge("acl:intro1", "bleu", key="introduces")
 
 
 def test_a_claim_contradicted_by_an_earlier_paper_is_not_used():
@@ -112,9 +115,12 @@ def test_a_claim_contradicted_by_an_earlier_paper_is_not_used():
     assert math.isclose(found[("acl:user", "acl:onto2006")].confidence, 0.9)
     # meteor is named in 1999, so the 2005 paper did not introduce it: nobody refers to it.
     assert not any(cited == "acl:meteor" for _, cited in found)
-    # The extractor's introduces edge itself stays in the knowledge graph.
+    # The knowledge graph shows only the claims that stand; the mention keeps the extractor's flag.
     kg = build_graphs(corpus, extraction, settings=GraphSettings()).kg
-    assert kg.has_edge("acl:meteor", "meteor", key="introduces")
+    assert not kg.has_edge("acl:meteor", "meteor", key="introduces")
+    assert any(m.introduced for m in extraction.mentions["acl:meteor"])
+    assert kg.has_edge("acl:onto2006", "ontonotes", key="introduces")
+    assert not kg.has_edge("acl:onto2008", "ontonotes", key="introduces")
 
 
 def test_confidence_combines_several_entities_and_min_confidence_filters():
