@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import subprocess
@@ -15,21 +14,11 @@ from pathlib import Path
 
 import pytest
 
+import rdf_bundle as F
 from kg.rdf.export import write_rdf
 
 SPARQLWrapper = pytest.importorskip("SPARQLWrapper")
-REPO = Path(__file__).resolve().parents[2]
 PREFIXES = "PREFIX kg: <https://w3id.org/paperkg/ontology#>\nPREFIX dcterms: <http://purl.org/dc/terms/>\n"
-
-
-def load_fixture():
-    spec = importlib.util.spec_from_file_location("rdf_bundle", REPO / "tests" / "data" / "rdf" / "bundle.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-F = load_fixture()
 
 
 class Server:

@@ -3,7 +3,6 @@ SHACL shapes, IRIs are stable, and two builds differ only in the run's timestamp
 
 from __future__ import annotations
 
-import importlib.util
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -13,6 +12,7 @@ import rdflib
 from rdflib import RDF, Literal, URIRef
 from rdflib.compare import isomorphic
 
+import rdf_bundle as FIXTURE
 from kg.rdf.export import ENTITY_BASE, PAPER_BASE, entity_iri, paper_iri, write_rdf
 from kg.rdf.namespace import KG
 
@@ -22,16 +22,6 @@ SKOS = rdflib.Namespace("http://www.w3.org/2004/02/skos/core#")
 PROV = rdflib.Namespace("http://www.w3.org/ns/prov#")
 CITO = rdflib.Namespace("http://purl.org/spar/cito/")
 WHEN = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
-
-
-def load_fixture():
-    spec = importlib.util.spec_from_file_location("rdf_bundle", REPO / "tests" / "data" / "rdf" / "bundle.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-FIXTURE = load_fixture()
 
 
 @pytest.fixture(scope="module")

@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
 import pytest
 
+import rdf_bundle as F
 from kg.cli import main
 from kg.errors import KGError, OutputError
 from kg.rdf.export import entity_iri, paper_iri, write_rdf
@@ -16,17 +16,6 @@ from kg.rdf.query import format_query_list, named_queries, query, run_query_comm
 from kg.rdf.store import open_store
 from kg.settings import load_settings
 
-REPO = Path(__file__).resolve().parents[2]
-
-
-def load_fixture():
-    spec = importlib.util.spec_from_file_location("rdf_bundle", REPO / "tests" / "data" / "rdf" / "bundle.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-F = load_fixture()
 
 
 @pytest.fixture(scope="module")

@@ -1,8 +1,8 @@
 """A small hand-made GraphBundle with citations, for the RDF tests (no reader, extractor or linker needed).
 
-Load it with ``load_fixture()`` from a test module::
+Test modules import it by name (pytest puts ``tests/`` on the path for its conftest)::
 
-    small_bundle = load_fixture().small_bundle
+    import rdf_bundle as F
 """
 
 from __future__ import annotations
