@@ -75,6 +75,9 @@ class QuerySettings:
     timeout: float = 30.0
     #: Default port of ``kg serve``.
     port: int = 8000
+    #: Queries ``kg serve`` answers at once, one worker process each (each holds the store
+    #: open read-only); further queries wait for a free worker.
+    workers: int = 2
 
 
 @dataclass(frozen=True)

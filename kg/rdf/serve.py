@@ -30,10 +30,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from kg.settings import QuerySettings
+
 __all__ = ["serve", "make_server", "QueryPool", "negotiate"]
 
-#: Worker processes answering queries (each holds the store open read-only).
-WORKERS = 2
 #: Largest request body accepted, in bytes.
 MAX_BODY = 10 * 1024 * 1024
 
@@ -238,7 +238,7 @@ class QueryPool:
         Number of worker processes (queries beyond that wait for a free one).
     """
 
-    def __init__(self, store_dir: Path, *, timeout: float, workers: int = WORKERS) -> None:
+    def __init__(self, store_dir: Path, *, timeout: float, workers: int = QuerySettings.workers) -> None:
         # spawn: the server is multi-threaded, and forking a threaded process is unsafe.
         self._context = multiprocessing.get_context("spawn")
         self._store_dir = str(store_dir)
@@ -436,7 +436,7 @@ class _Handler(SimpleHTTPRequestHandler):
         sys.stderr.write(f"kg serve: {self.address_string()} {format % args}\n")
 
 
-def make_server(out: Path, *, host: str, port: int, timeout: float, workers: int = WORKERS) -> ThreadingHTTPServer:
+def make_server(out: Path, *, host: str, port: int, timeout: float, workers: int = QuerySettings.workers) -> ThreadingHTTPServer:
     """Bind the endpoint for the build folder ``out`` (port 0 picks a free port) without serving yet.
 
     The returned server has ``pool`` (its :class:`QueryPool`); call ``serve_forever()``,
@@ -475,7 +475,8 @@ def serve(out: Path, *, host: str = "127.0.0.1", port: int = 8000, settings: Any
     host, port
         Where to listen; port 0 picks a free port. The URL is printed on stderr.
     settings
-        :class:`kg.settings.Settings`; ``settings.query.timeout`` bounds each query.
+        :class:`kg.settings.Settings`; ``settings.query.timeout`` bounds each query and
+        ``settings.query.workers`` sets how many run at once.
 
     Raises
     ------
@@ -486,9 +487,15 @@ def serve(out: Path, *, host: str = "127.0.0.1", port: int = 8000, settings: Any
     """
     from kg.errors import KGError
 
-    timeout = float(getattr(getattr(settings, "query", None), "timeout", 30.0))
+    from kg.errors import ConfigError
+
+    query_settings = getattr(settings, "query", None) or QuerySettings()
+    if query_settings.workers < 1:
+        raise ConfigError(f"query.workers is {query_settings.workers}; set it to 1 or more in the settings file")
     try:
-        server = make_server(out, host=host, port=port, timeout=timeout)
+        server = make_server(
+            out, host=host, port=port, timeout=float(query_settings.timeout), workers=query_settings.workers
+        )
     except OSError as exc:
         raise KGError(f"cannot listen on {host}:{port} ({exc.strerror or exc}); pick another --port (0 picks a free one)") from None
     real_host, real_port = server.server_address[:2]

@@ -197,6 +197,16 @@ def test_a_missing_build_is_a_one_line_error(tmp_path):
     assert result.returncode == 2 and "kg build --out" in result.stderr and result.stderr.count("\n") == 1
 
 
+def test_no_workers_is_a_one_line_error(sample_build, tmp_path):
+    config = tmp_path / "kg.toml"
+    config.write_text("[query]\nworkers = 0\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "kg", "serve", "--out", str(sample_build), "--port", "0", "--config", str(config)],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 2 and "query.workers" in result.stderr and result.stderr.count("\n") == 1
+
+
 def test_gsm8k_through_the_endpoint_on_the_sample(sample_build, tmp_path):
     running = Server(sample_build, tmp_path / "serve.log")
     try:
