@@ -116,21 +116,26 @@ def make_patterns(nlp: Language, name: str, span_key: str, gazetteer_key: str, p
     "pattern_key": "kg_patterns", "ner_key": "ner", "output_key": "kg_mentions", "use_rules": True, "use_ner": True,
     "scores": {"gazetteer": 0.95, "abbreviation": 0.85, "ner": 0.7}, "introducing_rules": ["title_prefix", "propose"],
     "head_labels": {}, "generic_words": [], "generic_modifiers": [], "propagate": True, "ner_first_labels": [],
-    "propagate_min_score": 0.5, "long_form_similarity": 80.0,
+    "propagate_min_score": 0.5, "long_form_similarity": 80.0, "scheme_words": [], "scheme_suffixes": [], "scheme_modifiers": [],
+    "language_words": [], "non_entities": [],
 })
 def make_resolver(nlp: Language, name: str, gazetteer_component: str, gazetteer_key: str, abbreviation_key: str,
                   pattern_key: str, ner_key: str, output_key: str, use_rules: bool, use_ner: bool,
                   scores: dict[str, float], introducing_rules: list[str], head_labels: dict[str, list[str]],
                   generic_words: list[str], generic_modifiers: list[str], propagate: bool,
                   ner_first_labels: list[str], propagate_min_score: float,
-                  long_form_similarity: float) -> MentionResolver:
+                  long_form_similarity: float, scheme_words: list[str], scheme_suffixes: list[str],
+                  scheme_modifiers: list[str],
+                  language_words: list[str], non_entities: list[str]) -> MentionResolver:
     return MentionResolver(
         nlp, name, gazetteer_component=gazetteer_component, gazetteer_key=gazetteer_key,
         abbreviation_key=abbreviation_key, pattern_key=pattern_key, ner_key=ner_key, output_key=output_key,
         use_rules=use_rules, use_ner=use_ner, scores=scores, introducing_rules=introducing_rules,
         head_labels=head_labels, generic_words=generic_words, generic_modifiers=generic_modifiers,
         propagate=propagate, ner_first_labels=ner_first_labels, propagate_min_score=propagate_min_score,
-        long_form_similarity=long_form_similarity,
+        long_form_similarity=long_form_similarity, scheme_words=scheme_words, scheme_suffixes=scheme_suffixes,
+        scheme_modifiers=scheme_modifiers,
+        language_words=language_words, non_entities=non_entities,
     )
 
 

@@ -293,6 +293,8 @@ class PatternRules:
                 if after and after[0].lower_ == "and":
                     self._add_name_list(doc, n_end + 1, label, "propose", out, strong=False)
             elif rule == "called":
+                if not doc[start].is_lower:
+                    continue  # "Named Entity Recognizers" in a title is no "named X"
                 i = end
                 if i < n and doc[i].text in ('"', "“", "'", "‘"):
                     i += 1

@@ -29,9 +29,13 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.nlp.components.tokenizer import doc_text
-from kg.nlp.text import looks_like_name, slug
+from kg.nlp.text import compact_key, looks_like_name, slug
 
 __all__ = ["MentionResolver"]
+
+_HYPHENS = ("-", "–")
+#: A version written after a dataset name: "5.0", "III", "v2" (not "97.3", "2003").
+_VERSION_RE = re.compile(r"(?:\d\.\d|v\d+(?:\.\d+)?|II|III|IV)")
 
 
 class MentionResolver:
@@ -69,6 +73,21 @@ class MentionResolver:
     long_form_similarity : float
         A long form this similar (rapidfuzz ratio, 0-100) to a known entity's name is
         that entity; a less similar one is the paper's own definition of the acronym.
+    scheme_words, scheme_suffixes, scheme_modifiers : list of str
+        A dataset name followed by one of ``scheme_words`` ("tags", "tagset",
+        "tokenization", "style", "conventions", "format"), possibly through
+        ``scheme_modifiers`` ("POS", "super-sense"), or joined by a hyphen to one of
+        ``scheme_suffixes`` ("-like", "-tagged", "-annotated"), names the resource's
+        annotation scheme or style, not its data ("CTB tags", "PTB-style tokenization",
+        "Penn Treebank POS tags", "WordNet-tagged corpus"); so does "non-NAME". Such a
+        mention is dropped (its tokens stay claimed, so no other source retypes them).
+    language_words : list of str
+        Language adjectives ("Chinese", "Czech"): "Chinese PropBank" is a resource of
+        its own, the language variant of PropBank (parent), when the gazetteer does
+        not know the whole name.
+    non_entities : list of str
+        Names that are never entities of ours (crowdsourcing platforms such as
+        Mechanical Turk): a candidate or long form containing one is dropped.
     """
 
     def __init__(self, nlp: Language, name: str, *, gazetteer_component: str, gazetteer_key: str,
@@ -76,7 +95,9 @@ class MentionResolver:
                  use_rules: bool, use_ner: bool, scores: dict[str, float], introducing_rules: list[str],
                  head_labels: dict[str, list[str]], generic_words: list[str], generic_modifiers: list[str],
                  propagate: bool, ner_first_labels: list[str] = (), propagate_min_score: float = 0.5,
-                 long_form_similarity: float = 80.0):
+                 long_form_similarity: float = 80.0, scheme_words: list[str] = (),
+                 scheme_suffixes: list[str] = (), scheme_modifiers: list[str] = (), language_words: list[str] = (),
+                 non_entities: list[str] = ()):
         self.name = name
         self.nlp = nlp
         self.gazetteer_component = gazetteer_component
@@ -92,6 +113,11 @@ class MentionResolver:
         self.propagate_min_score = propagate_min_score
         self.long_form_similarity = long_form_similarity
         self.ner_first = set(ner_first_labels)
+        self.scheme_words = {w.lower() for w in scheme_words}
+        self.scheme_suffixes = {w.lower() for w in scheme_suffixes}
+        self.scheme_modifiers = {w.lower() for w in scheme_modifiers}
+        self.languages = set(language_words)
+        self.non_entities = [compact_key(w) for w in non_entities if compact_key(w)]
         self._gazetteer = None
 
     @property
@@ -135,6 +161,87 @@ class MentionResolver:
         words = re.split(r"[\s\-]+", text.lower())
         return self.head_label.get(words[-1]) if words else None
 
+    def _non_entity(self, text: str) -> bool:
+        key = compact_key(text)
+        return any(k in key for k in self.non_entities)
+
+    def _scheme_use(self, doc: Doc, start: int, end: int) -> bool:
+        """Whether the name at ``doc[start:end]`` stands for its annotation scheme or
+        style ("CTB tags", "PTB-style", "Penn Treebank POS tags", "non-PTB")."""
+        if (start >= 2 and doc[start - 1].text in _HYPHENS and doc[start - 2].lower_ == "non"
+                and not doc[start - 2].whitespace_ and not doc[start - 1].whitespace_):
+            return True
+        j, n = end, len(doc)
+        if (j + 1 < n and doc[j].text in _HYPHENS and not doc[j - 1].whitespace_ and not doc[j].whitespace_
+                and doc[j + 1].lower_ in self.scheme_suffixes):
+            return True  # "PTB-like", "WordNet-tagged"; never "datasets like X"
+        if j < n and doc[j].lower_ in ("'s", "’s"):
+            j += 1
+        for _ in range(4):
+            if j >= n:
+                return False
+            token = doc[j]
+            if (token.text in _HYPHENS and not doc[j - 1].whitespace_) or token.lower_ in self.scheme_modifiers:
+                j += 1
+            else:
+                break
+        return j < n and doc[j].lower_ in self.scheme_words
+
+    def _language_variant(self, doc: Doc, cand: tuple, entities: dict) -> tuple:
+        """"Chinese PropBank": a language adjective before a dataset name the gazetteer
+        does not know as a whole makes a language variant, linked to the name's entity."""
+        start, end, label, entity = cand[:4]
+        if start == 0 or doc[start - 1].text not in self.languages:
+            return cand
+        if start >= 2 and doc[start - 2].text in ("/", *_HYPHENS) and not doc[start - 2].whitespace_:
+            return cand  # "Spanish/English OPUS": a language pair, left alone
+        if entity["name"].split()[0] in self.languages:
+            return cand
+        language = doc[start - 1].text
+        variant = (self._known(f"{language} {doc[start:end].text}") or self._known(f"{language} {entity['name']}"))
+        if variant is None:
+            variant = self._new_entity(f"{language} {entity['name']}", label, cand[4], parent=entity["id"])
+            entities.setdefault(entity["id"], entity)
+        elif variant["label"] != label:
+            return cand
+        return (start - 1, end, label, variant) + cand[4:]
+
+    def _version_variant(self, doc: Doc, cand: tuple, entities: dict) -> tuple:
+        """"Penn Chinese Treebank (CTB) 5.0", "Chinese Treebank 8.0": a version after a
+        dataset name (and its abbreviation) names that version, linked to the name's entity."""
+        start, end, label, entity = cand[:4]
+        j, n, short = end, len(doc), None
+        if j + 2 < n and doc[j].text == "(" and doc[j + 2].text == ")":
+            short, j = doc[j + 1].text, j + 3
+        if j >= n or not _VERSION_RE.fullmatch(doc[j].text) or (j + 1 < n and doc[j + 1].text in ("%", "x", "×")):
+            return cand
+        version = doc[j].text
+        names = [f"{doc[start:end].text} {version}", f"{entity['name']} {version}"]
+        if short:
+            names += [f"{short} {version}", f"{short}{version}"]
+        variant = next((v for v in map(self._known, names) if v is not None), None)
+        if variant is None:
+            variant = self._new_entity(f"{entity['name']} {version}", label, cand[4], parent=entity["id"])
+            entities.setdefault(entity["id"], entity)
+        elif variant["label"] != label:
+            return cand
+        return (start, j + 1, label, variant) + cand[4:]
+
+    def _dataset_context(self, doc: Doc, cands: list[tuple], entities: dict, *, variants: bool) -> list[tuple]:
+        """Read the words around DATASET candidates: scheme uses are blanked (label None,
+        so they still claim their tokens), language and version variants extend the span."""
+        out = []
+        for cand in cands:
+            if cand[2] == "DATASET" and not cand[7]:
+                if self._scheme_use(doc, cand[0], cand[1]):
+                    cand = cand[:2] + (None,) + cand[3:]
+                elif variants and cand[4] in ("gazetteer", "abbreviation", "pattern"):
+                    cand = self._version_variant(doc, self._language_variant(doc, cand, entities), entities)
+            if cand[2] is not None and self.non_entities and self._non_entity(doc[cand[0]:cand[1]].text):
+                cand = cand[:2] + (None,) + cand[3:]
+            out.append(cand)
+        return out
+
     # -- candidates ----------------------------------------------------------------------
 
     def _rule_candidates(self, doc: Doc, entities: dict) -> list[tuple]:
@@ -158,6 +265,12 @@ class MentionResolver:
                     continue
                 short, long = span.kb_id_, span.text
                 entity, score = self._known(long), self.scores["abbreviation"]
+                if self.non_entities and self._non_entity(long):
+                    # "Amazon Mechanical Turk (AMT)": the platform and its acronym are no entity.
+                    entity = {"id": "", "name": long, "label": None, "aliases": [short]}
+                    pairs[long] = (entity, score)
+                    out.append((span.start, span.end, None, entity, "abbreviation", score, False, False))
+                    continue
                 if entity is None:
                     entity = self._known(short)
                     if entity is not None and not self._same_name(long, entity):
@@ -239,6 +352,8 @@ class MentionResolver:
             return doc
         rule = self._rule_candidates(doc, entities) if self.use_rules else []
         ner = self._ner_candidates(doc) if self.use_ner else []
+        rule = self._dataset_context(doc, rule, entities, variants=True)
+        ner = self._dataset_context(doc, ner, entities, variants=False)
         taken = bytearray(len(doc))
         chosen = []
         if self.ner_first:
