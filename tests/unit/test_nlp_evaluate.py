@@ -80,3 +80,31 @@ def test_evaluate_file_reads_gold_and_reports_bad_lines(tmp_path):
     bad.write_text("{not json\n", encoding="utf-8")
     with pytest.raises(InputError, match="line 1"):
         evaluate_file(bad, "scier", settings=ExtractSettings(), mode="rules")
+
+
+def _gold(text, *spans, label="DATASET"):
+    return {"id": "t", "text": text, "entities": [
+        {"start": text.index(s), "end": text.index(s) + len(s), "label": label} for s in spans]}
+
+
+def test_tdmsci_conventions_take_the_data_noun_phrase_and_names_inside_it(nlp):
+    text = "We use the NIST 2003 MT evaluation set and the Penn Treebank WSJ corpus for tuning."
+    record = _gold(text, "NIST 2003 MT evaluation set", "Penn Treebank WSJ corpus")
+    scores = evaluate_records([record], "tdmsci", nlp=nlp, corpus_conventions=True)
+    assert scores["labels"]["DATASET"]["tp"] == 2 and scores["labels"]["DATASET"]["fp"] == 0
+    # A function word ends the phrase: "GSM8K and the test set" is two things.
+    text = "We evaluate on GSM8K and the MATH test set."
+    record = _gold(text, "GSM8K")
+    scores = evaluate_records([record], "tdmsci", nlp=nlp, corpus_conventions=True)
+    assert scores["labels"]["DATASET"]["tp"] == 1
+
+
+def test_tdmsci_conventions_join_an_abbreviation_only_right_after_its_long_form(nlp):
+    text = "Results on Europarl (ep) improve."
+    scores = evaluate_records([_gold(text, "Europarl (ep)")], "tdmsci", nlp=nlp, corpus_conventions=True)
+    assert scores["labels"]["DATASET"]["tp"] == 1
+    # Two names with a clause and a parenthesis between them stay two spans.
+    text = "We use WordNet, as shown by a corpus (BNC) of English."
+    gold = _gold(text, "WordNet", "BNC")
+    scores = evaluate_records([gold], "tdmsci", nlp=nlp, corpus_conventions=True)
+    assert scores["labels"]["DATASET"]["tp"] == 2 and scores["labels"]["DATASET"]["fp"] == 0

@@ -158,3 +158,40 @@ def test_camelcase_name_counts_only_when_repeated(nlp):
     assert "FastPose" not in once
     twice = by_text(nlp, "Results improve with FastPose on hard poses. FastPose runs in real time.")
     assert twice["FastPose"]["label"] == "METHOD"
+
+
+def test_dataset_name_used_as_a_tag_set_or_style_is_not_a_dataset(nlp):
+    found = by_text(nlp, "We map CTB tags to Penn Treebank POS tags, use PTB-style tokenization on "
+                         "non-PTB genres and a WordNet-tagged corpus, and train on PTB and WordNet.")
+    assert set(found) >= {"PTB", "WordNet"}
+    for text in ("CTB", "Penn Treebank", "PTB-style"):
+        assert text not in found
+    dataset_starts = {m["start"] for m in mentions(nlp, "Datasets like PTB help.") if m["label"] == "DATASET"}
+    assert dataset_starts == {len("Datasets like ")}  # "like X" is a list, not "-like"
+
+
+def test_language_and_version_variants_are_entities_linked_to_their_family(nlp):
+    text = ("We train on the Chinese PropBank, the Penn Chinese Treebank (CTB) 5.0, Chinese Treebank 8.0 "
+            "and the Spanish/English OPUS corpus, reaching 97.3 on PTB 97.3 points.")
+    doc = nlp(text)
+    found = {m["text"]: m for m in doc._.kg_mentions if not m["nested"]}
+    entities = doc._.kg_entities
+    prop = found["Chinese PropBank"]
+    assert prop["label"] == "DATASET" and entities[prop["entity_id"]]["parent"] == "propbank"
+    assert "propbank" in entities  # the family travels with the variant
+    ctb5 = found["Penn Chinese Treebank (CTB) 5.0"]
+    assert ctb5["canonical"] == "Chinese Treebank 5.0"  # a known version, by its long form
+    assert entities[found["Chinese Treebank 8.0"]["entity_id"]]["parent"] == "chinese-treebank"
+    assert "OPUS corpus" in found or "OPUS" in found  # a language pair is left alone
+    assert not any(t.startswith("PTB ") for t in found)  # a score is no version
+
+
+def test_crowdsourcing_platforms_are_not_entities(nlp):
+    found = by_text(nlp, "We employ Amazon's Mechanical Turk (AMT) to label tweets and release the "
+                         "AMT dataset. Workers on MTurk were paid.")
+    assert not found
+
+
+def test_title_case_named_is_not_a_called_rule(nlp):
+    found = by_text(nlp, "Cross-lingual Transfer of Named Entity Recognizers without Parallel Corpora")
+    assert "Entity Recognizers" not in found
