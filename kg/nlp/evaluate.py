@@ -52,7 +52,7 @@ from typing import Any
 
 from kg.errors import ConfigError, InputError
 
-__all__ = ["SCHEMES", "evaluate_file", "evaluate_records", "score_predictions", "format_scores"]
+__all__ = ["SCHEMES", "evaluate_file", "evaluate_records", "predict_records", "score_predictions", "format_scores"]
 
 #: scheme -> (our label -> gold label, gold labels scored, gold labels ignored)
 SCHEMES: dict[str, tuple[dict[str, str], tuple[str, ...], tuple[str, ...]]] = {
@@ -177,11 +177,12 @@ def score_predictions(gold: list[set], predicted: list[set], ignored: list[set],
     return {"overall": overall, "labels": per_label}
 
 
-def evaluate_records(
+def predict_records(
     records: list[dict], scheme: str, *, nlp, min_score: float = 0.5, corpus_conventions: bool = False
-) -> dict[str, Any]:
-    """Score ``nlp`` on gold ``records`` under ``scheme`` (see :data:`SCHEMES`); exact
-    spans unless ``corpus_conventions`` (see the module docstring)."""
+) -> tuple[list[set], list[set], list[set]]:
+    """Gold spans, predicted spans and ignored spans per record, as :func:`score_predictions`
+    takes them: sets of (start, end, gold label), predictions mapped to the scheme's labels
+    and, with ``corpus_conventions``, to its span conventions (see the module docstring)."""
     if scheme not in SCHEMES:
         raise ConfigError(f"unknown scheme {scheme!r}; use one of {', '.join(SCHEMES)}")
     mapping, labels, ignored_labels = SCHEMES[scheme]
@@ -218,7 +219,17 @@ def evaluate_records(
                         s <= start and end <= e and (s, e) != (start, end) and l == label for s, e, l in spans):
                     continue  # a name inside another's noun phrase ("WSJ" in "Penn Treebank WSJ corpus")
                 predicted[k].add((start, end, mapping[label]))
-    scores = score_predictions(gold, predicted, ignored, labels)
+    return gold, predicted, ignored
+
+
+def evaluate_records(
+    records: list[dict], scheme: str, *, nlp, min_score: float = 0.5, corpus_conventions: bool = False
+) -> dict[str, Any]:
+    """Score ``nlp`` on gold ``records`` under ``scheme`` (see :data:`SCHEMES`); exact
+    spans unless ``corpus_conventions`` (see the module docstring)."""
+    gold, predicted, ignored = predict_records(records, scheme, nlp=nlp, min_score=min_score,
+                                               corpus_conventions=corpus_conventions)
+    scores = score_predictions(gold, predicted, ignored, SCHEMES[scheme][1])
     scores.update({"scheme": scheme, "records": len(records), "corpus_conventions": corpus_conventions})
     return scores
 
