@@ -28,8 +28,7 @@ for development), and each applies to every name alike:
   "benchmark(s)", "treebank(s)", "data", "set(s)", "test/evaluation/development/
   training set(s)/data", "collection"), with up to four modifier words between
   them ("MPQA English corpus", "NIST 2003 MT evaluation set", "CoNLL'03 shared
-  task data"): 80 of 86 gold DATASET spans followed by or ending in such a noun
-  include it. Our mentions leave the noun out (the name alone is the entity, and
+  task data"): 80 gold DATASET spans end in such a noun, 5 stop right before one. Our mentions leave the noun out (the name alone is the entity, and
   SciER's gold excludes it: 45 of 47 Dataset spans there); for ``tdmsci`` a
   DATASET prediction is scored extended over such a phrase. The modifiers are
   words that are not function words; punctuation other than hyphens ends the phrase.
