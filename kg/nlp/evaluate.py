@@ -63,7 +63,6 @@ SCHEMES: dict[str, tuple[dict[str, str], tuple[str, ...], tuple[str, ...]]] = {
 }
 
 
-#: scheme -> (label, regex of the words its gold spans take in after a name)
 #: Schemes whose gold spans hold "long form (SHORT)" as one span.
 _JOIN_PARENTHESISED = {"tdmsci"}
 _OPEN_PAREN = re.compile(r"\s*\(")
