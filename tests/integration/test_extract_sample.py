@@ -5,6 +5,7 @@ typed right; offsets, ids and the `kg extract` output hold their contracts."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -219,3 +220,9 @@ def test_kg_extract_command_writes_jsonl_to_stdout(tmp_path):
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(rows) == 1 and rows[0]["title"] == "" and rows[0]["id"].endswith("x")
     assert {(e["text"], e["label"]) for e in rows[0]["entities"]} == {("GPT-4o", "MODEL"), ("GSM8K", "DATASET")}
+
+
+def test_formulas_are_never_entities(sample_build):
+    # The sample's "FFHQ 64{times}64 ... when D{=}2048/128" once came out as METHOD "D{=}2048".
+    texts = [e["text"] for line in (sample_build / "mentions.jsonl").open() for e in json.loads(line)["entities"]]
+    assert texts and not [t for t in texts if re.search(r"[{}=\\$^<>]", t)]

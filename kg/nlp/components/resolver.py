@@ -34,6 +34,8 @@ from kg.nlp.text import compact_key, looks_like_name, slug
 __all__ = ["MentionResolver"]
 
 _HYPHENS = ("-", "–")
+#: Characters of formulas and markup ("D{=}2048", "$k$"), never inside a name the model may coin.
+_FORMULA_CHARS = re.compile(r"[{}=\\$^<>]")
 #: A version written after a dataset name: "5.0", "III", "v2" (not "97.3", "2003").
 _VERSION_RE = re.compile(r"(?:\d\.\d|v\d+(?:\.\d+)?|II|III|IV)")
 
@@ -332,6 +334,8 @@ class MentionResolver:
             score = float(scores[k]) if scores is not None and k < len(scores) else self.scores["ner"]
             entity = self._known(span.text)
             if entity is None:
+                if _FORMULA_CHARS.search(span.text):
+                    continue
                 label = span.label_
                 if label in ("MODEL", "METHOD"):
                     # Rules type MODEL vs METHOD: coined names are models, descriptive phrases methods.
