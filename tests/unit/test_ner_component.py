@@ -109,3 +109,40 @@ def test_stray_punctuation_is_trimmed_but_brackets_kept(nlp):
     lms = doc[6:11]
     assert lms.text == "language models (LMs)"
     assert _trim(lms) == (lms.start, lms.end)
+
+
+def _tiny_model_with_vectors(path, words):
+    """A small tok2vec + ner pipeline whose tok2vec reads static vectors, saved to ``path``."""
+    import numpy
+    from spacy.training import Example
+
+    model = spacy.blank("en")
+    model.vocab.vectors = spacy.vectors.Vectors(strings=model.vocab.strings, shape=(len(words), 4),
+                                                name="tiny_vectors")
+    for i, word in enumerate(words):
+        model.vocab.set_vector(word, numpy.full(4, i + 1, dtype="float32"))
+    model.add_pipe("tok2vec", config={"model": {
+        "@architectures": "spacy.Tok2Vec.v2",
+        "embed": {"@architectures": "spacy.MultiHashEmbed.v2", "width": 8, "attrs": ["NORM"], "rows": [50],
+                  "include_static_vectors": True},
+        "encode": {"@architectures": "spacy.MaxoutWindowEncoder.v2", "width": 8, "depth": 1,
+                   "window_size": 1, "maxout_pieces": 2}}})
+    model.add_pipe("ner")
+    doc = model.make_doc("We use ImageNet .")
+    examples = [Example.from_dict(doc, {"entities": ["O", "O", "U-DATASET", "O"]})]
+    model.initialize(lambda: examples)
+    model.to_disk(path)
+
+
+def test_static_vectors_of_a_model_reach_the_outer_pipeline(tmp_path):
+    # spaCy's static-vectors layer reads the docs' vocab: the component must hand the
+    # model's table to the outer pipeline, or a vectors model would run without them.
+    _tiny_model_with_vectors(tmp_path / "model", ["imagenet", "use"])
+    outer = spacy.blank("en")
+    TrainedNER(outer, model_path=str(tmp_path / "model"))
+    assert outer.vocab.vectors.shape == (2, 4)
+    assert outer.vocab.vectors.name == "tiny_vectors"
+    other = spacy.blank("en")
+    other.vocab.vectors = spacy.vectors.Vectors(strings=other.vocab.strings, shape=(3, 4), name="other")
+    with pytest.raises(ConfigError, match="word vectors"):
+        TrainedNER(other, model_path=str(tmp_path / "model"))

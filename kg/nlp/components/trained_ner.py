@@ -92,6 +92,7 @@ class TrainedNER:
         self.keep = frozenset(labels or self.labels)
         for label in self.labels:
             nlp.vocab.strings.add(label)
+        _share_vectors(self._model, nlp, path)
 
     def __call__(self, doc: Doc) -> Doc:
         """Annotate one doc."""
@@ -143,6 +144,24 @@ class TrainedNER:
 
     def from_bytes(self, bytes_data: bytes, *, exclude=tuple()) -> "TrainedNER":  # noqa: D102
         return self
+
+
+def _share_vectors(model: Language, nlp: Language, path: Path) -> None:
+    """Give ``nlp``'s vocab the static vectors of ``model``, if it has any.
+
+    spaCy's static-vectors layer reads the table of the *docs'* vocab, and the model
+    runs on the outer pipeline's docs: without this it would see no vectors at all.
+    """
+    vectors = model.vocab.vectors
+    if vectors.shape[0] == 0:
+        return
+    mine = nlp.vocab.vectors
+    if mine.shape[0] and (mine.shape != vectors.shape or mine.name != vectors.name):
+        raise ConfigError(
+            f"{path}: the NER model's word vectors ({vectors.name}) differ from the pipeline's own "
+            f"({mine.name}); use a pipeline without vectors or set use_ner = false"
+        )
+    nlp.vocab.vectors = vectors
 
 
 def _trim(span: Span) -> tuple[int, int]:
