@@ -69,6 +69,11 @@ def package(model: Path, corpus: Path, *, gold: Path, target: Path = TARGET) -> 
         "dev_per_label": {s: r["per_label"] for s, r in results.items()},
         "licence": "GPL-3.0 (trained on SciER, GPL-3.0); see docs/ner.md",
     }
+    if nlp.vocab.vectors.shape[0]:
+        # Static vectors from training/vectors.py: its record (seed, corpus hash) goes along.
+        made = HERE / "vectors" / "vectors.json"
+        record["vectors"] = {"shape": list(nlp.vocab.vectors.shape), "name": nlp.vocab.vectors.name,
+                             **(json.loads(made.read_text(encoding="utf-8")) if made.is_file() else {})}
     (target / "kg_ner.json").write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
     return record
 

@@ -101,3 +101,36 @@ def test_shipped_model_record_matches_the_shared_gold(shared):
     recorded = json.loads((default_model_path() / "kg_ner.json").read_text(encoding="utf-8"))["data"]["inputs"]
     for name, digest in recorded.items():
         assert convert.sha256(shared / "gold" / name) == digest, f"{name} changed since the model was trained"
+
+
+def test_vector_corpus_is_kg_tokens_lowercased_one_paper_a_line(tmp_path):
+    import json
+
+    import vectors
+
+    corpus = tmp_path / "papers.jsonl"
+    rows = [{"title": "BERT-based NER", "abstract": "We fine-tune BERT (Devlin et al.) on CoNLL-2003."},
+            {"title": "", "abstract": ""},
+            {"title": "Only a title"}]
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    out = tmp_path / "tokens.txt"
+    count = vectors.write_tokens(vectors.corpus_files(corpus), out)
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 2 and lines[1] == "only a title"
+    assert count == sum(len(line.split()) for line in lines)
+    # The model's own tokens (kg's tokenizer), so vector rows match what it looks up.
+    nlp = convert.blank_pipeline("kg")
+    assert lines[0].split() == [t.lower_ for t in nlp.make_doc(rows[0]["title"] + " " + rows[0]["abstract"])]
+
+
+def test_weak_labels_keep_gazetteer_names_and_leave_the_rest_missing():
+    import weak_labels
+
+    docs = list(weak_labels.weak_docs(["We evaluate BERT on ImageNet and report accuracy on it today."]))
+    assert len(docs) == 1
+    doc, counts = docs[0]
+    ents = {(e.text, e.label_) for e in doc.ents}
+    assert ("ImageNet", "DATASET") in ents and ("BERT", "METHOD") in ents
+    assert sum(counts.values()) == len(doc.ents)
+    # The gazetteer's silence says nothing: tokens outside its matches are missing, not O.
+    assert {t.ent_iob_ for t in doc if not t.ent_type_} == {""}
