@@ -20,3 +20,15 @@ def create_scientific_tokenizer():
         return make_scientific_tokenizer(nlp)
 
     return create
+
+
+@registry.vectors("kg_training.disk_vectors.v1")
+def create_disk_vectors(path: str):
+    """The vectors table saved at ``path`` (a ``vocab`` folder), for ``spacy pretrain``'s
+    vector objective, which reads the vocab's vectors without ``[initialize]``."""
+    from spacy.vectors import Vectors
+
+    def create(vocab):
+        return Vectors(strings=vocab.strings).from_disk(path)
+
+    return create

@@ -111,6 +111,10 @@ def main() -> None:
     parser.add_argument("--config", type=Path, default=HERE / "ner.cfg")
     parser.add_argument("--out", type=Path, default=HERE / "pretrain")
     parser.add_argument("--epochs", type=int, default=1)
+    parser.add_argument("--objective", choices=["characters", "vectors"], default="characters",
+                        help="predict each word's first/last 4 characters, or its word2vec vector")
+    parser.add_argument("--vectors", type=Path, default=HERE / "vectors" / "spacy",
+                        help="vectors.py's output, for --objective vectors")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     files = [args.corpus] if args.corpus.is_file() else sorted(
@@ -120,6 +124,13 @@ def main() -> None:
     config = load_config(args.config, interpolate=False).merge(Config().from_str(PRETRAINING, interpolate=False))
     config["paths"]["raw_text"] = str(texts)
     config["pretraining"]["max_epochs"] = args.epochs
+    if args.objective == "vectors":
+        # The tok2vec (no static vectors in its input) learns to predict each word's ACL
+        # word2vec vector: the vectors' knowledge without shipping the table.
+        config["nlp"]["vectors"] = {"@vectors": "kg_training.disk_vectors.v1",
+                                    "path": str(args.vectors / "vocab")}
+        config["pretraining"]["objective"] = {"@architectures": "spacy.PretrainVectors.v1",
+                                              "maxout_pieces": 3, "hidden_size": 300, "loss": "cosine"}
     cfg_path = args.out / "pretrain.cfg"
     config.to_disk(cfg_path)
     weights = args.out / "weights"
@@ -129,7 +140,8 @@ def main() -> None:
     record = {
         "corpus": {str(p): sha256(p) for p in files},
         "docs": n_docs,
-        "objective": "spacy.PretrainCharacters.v1 (4 characters)",
+        "objective": ("spacy.PretrainCharacters.v1 (4 characters)" if args.objective == "characters"
+                      else f"spacy.PretrainVectors.v1 (cosine) of {args.vectors}"),
         "seed": config["system"]["seed"],
         "epochs": args.epochs,
         "ner_cfg_sha256": sha256(args.config),
