@@ -20,8 +20,6 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import gzip
-import hashlib
 import json
 import subprocess
 import sys
@@ -29,6 +27,8 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from vectors import corpus_files, record_texts, sha256  # noqa: E402
 
 #: Added to ner.cfg for pretraining: spaCy's defaults with the character objective.
 PRETRAINING = """
@@ -79,26 +79,13 @@ learn_rate = 0.001
 """
 
 
-def sha256(path: Path) -> str:
-    """SHA-256 hex digest of a file."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def write_texts(files: list[Path], out: Path) -> int:
     """Title + abstract of every record as ``{"text": ...}`` lines; returns the count."""
     count = 0
     with out.open("w", encoding="utf-8") as sink:
-        for path in files:
-            opener = gzip.open if path.suffix == ".gz" else open
-            with opener(path, "rt", encoding="utf-8") as handle:
-                for line in handle:
-                    if not line.strip():
-                        continue
-                    record = json.loads(line)
-                    text = " ".join(t for t in (record.get("title"), record.get("abstract")) if t)
-                    if text:
-                        sink.write(json.dumps({"text": text}, ensure_ascii=False) + "\n")
-                        count += 1
+        for text in record_texts(files):
+            sink.write(json.dumps({"text": text}, ensure_ascii=False) + "\n")
+            count += 1
     return count
 
 
@@ -117,8 +104,7 @@ def main() -> None:
                         help="vectors.py's output, for --objective vectors")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    files = [args.corpus] if args.corpus.is_file() else sorted(
-        p for p in args.corpus.iterdir() if p.name.endswith((".jsonl", ".jsonl.gz")))
+    files = corpus_files(args.corpus)
     texts = args.out / "acl.jsonl"
     n_docs = write_texts(files, texts)
     config = load_config(args.config, interpolate=False).merge(Config().from_str(PRETRAINING, interpolate=False))

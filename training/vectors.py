@@ -55,6 +55,20 @@ def corpus_files(corpus: Path) -> list[Path]:
     return sorted(p for p in corpus.iterdir() if p.name.endswith((".jsonl", ".jsonl.gz")))
 
 
+def record_texts(files: list[Path]):
+    """Title + abstract of every record of the JSONL(.gz) ``files``, in order."""
+    for path in files:
+        opener = gzip.open if path.suffix == ".gz" else open
+        with opener(path, "rt", encoding="utf-8") as handle:
+            for line in handle:
+                if not line.strip():
+                    continue
+                record = json.loads(line)
+                text = " ".join(t for t in (record.get("title"), record.get("abstract")) if t)
+                if text:
+                    yield text
+
+
 def write_tokens(files: list[Path], out: Path) -> int:
     """Tokenize title + abstract of every record with kg's tokenizer; one lowercased doc per line.
 
@@ -64,22 +78,9 @@ def write_tokens(files: list[Path], out: Path) -> int:
     from convert import blank_pipeline
 
     nlp = blank_pipeline("kg")
-
-    def texts():
-        for path in files:
-            opener = gzip.open if path.suffix == ".gz" else open
-            with opener(path, "rt", encoding="utf-8") as handle:
-                for line in handle:
-                    if not line.strip():
-                        continue
-                    record = json.loads(line)
-                    text = " ".join(t for t in (record.get("title"), record.get("abstract")) if t)
-                    if text:
-                        yield text
-
     count = 0
     with out.open("w", encoding="utf-8") as handle:
-        for doc in nlp.tokenizer.pipe(texts(), batch_size=1000):
+        for doc in nlp.tokenizer.pipe(record_texts(files), batch_size=1000):
             words = [t.lower_ for t in doc if not t.is_space]
             count += len(words)
             handle.write(" ".join(words) + "\n")
