@@ -9,6 +9,7 @@ import csv
 import json
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, NamedTuple
+from xml.sax.saxutils import escape
 
 import networkx as nx
 
@@ -98,28 +99,13 @@ def _xml_types() -> dict[type, str]:
     return types.xml_type
 
 
-def _escape_text(text: str) -> str:
-    # The escapes of xml.etree.ElementTree, which networkx's writer uses, so the bytes match.
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    if "<" in text:
-        text = text.replace("<", "&lt;")
-    if ">" in text:
-        text = text.replace(">", "&gt;")
-    return text
+#: What an attribute value escapes beyond ``&``, ``<`` and ``>``.
+_ATTRIBUTE_ENTITIES = {'"': "&quot;", "\r": "&#13;", "\n": "&#10;", "\t": "&#09;"}
 
 
 def _escape_attribute(text: str) -> str:
-    text = _escape_text(text)
-    if '"' in text:
-        text = text.replace('"', "&quot;")
-    if "\r" in text:
-        text = text.replace("\r", "&#13;")
-    if "\n" in text:
-        text = text.replace("\n", "&#10;")
-    if "\t" in text:
-        text = text.replace("\t", "&#09;")
-    return text
+    # The attribute escapes of xml.etree.ElementTree, which networkx's writer uses, so the bytes match.
+    return escape(text, _ATTRIBUTE_ENTITIES)
 
 
 def _write_graphml(source: _GraphSource, path: Path) -> None:
@@ -153,22 +139,17 @@ def _write_graphml(source: _GraphSource, path: Path) -> None:
     children = len(graph_data)
     for name, value in graph_data:
         key_of(name, value, "graph")
-    for _, data in source.nodes():
-        children += 1
-        for name, value in data.items():
-            if value is not None:
-                key_of(str(name), _text(value), "node")
-    for *_, data in source.edges():
-        children += 1
-        for name, value in data.items():
-            if value is not None:
-                key_of(str(name), _text(value), "edge")
+    for scope, items in (("node", source.nodes()), ("edge", source.edges())):
+        for *_, data in items:
+            children += 1
+            for name, value in safe(data):
+                key_of(name, value, scope)
 
     def data_line(name: str, value: Any, scope: str, indent: str) -> str:
         text = str(value)
         key = key_of(name, value, scope)
         # An empty text makes ElementTree write an empty element.
-        return f'{indent}<data key="{key}">{_escape_text(text)}</data>' if text else f'{indent}<data key="{key}" />'
+        return f'{indent}<data key="{key}">{escape(text)}</data>' if text else f'{indent}<data key="{key}" />'
 
     def element(tag: str, attributes: str, data: list[tuple[str, Any]], scope: str) -> str:
         if not data:
