@@ -200,13 +200,8 @@ class MentionResolver:
         if entity["name"].split()[0] in self.languages:
             return cand
         language = doc[start - 1].text
-        variant = (self._known(f"{language} {doc[start:end].text}") or self._known(f"{language} {entity['name']}"))
-        if variant is None:
-            variant = self._new_entity(f"{language} {entity['name']}", label, cand[4], parent=entity["id"])
-            entities.setdefault(entity["id"], entity)
-        elif variant["label"] != label:
-            return cand
-        return (start - 1, end, label, variant) + cand[4:]
+        names = [f"{language} {doc[start:end].text}", f"{language} {entity['name']}"]
+        return self._variant(cand, start - 1, end, names, names[-1], entities)
 
     def _version_variant(self, doc: Doc, cand: tuple, entities: dict) -> tuple:
         """"Penn Chinese Treebank (CTB) 5.0", "Chinese Treebank 8.0": a version after a
@@ -221,13 +216,20 @@ class MentionResolver:
         names = [f"{doc[start:end].text} {version}", f"{entity['name']} {version}"]
         if short:
             names += [f"{short} {version}", f"{short}{version}"]
+        return self._variant(cand, start, j + 1, names, names[1], entities)
+
+    def _variant(self, cand: tuple, start: int, end: int, names: list[str], new_name: str, entities: dict) -> tuple:
+        """``cand`` widened to ``start:end`` and resolved to the first entity ``names`` know,
+        or else to a new entity ``new_name``, a variant of ``cand``'s entity; ``cand`` as
+        it is when the known entity has another label."""
+        label, entity = cand[2], cand[3]
         variant = next((v for v in map(self._known, names) if v is not None), None)
         if variant is None:
-            variant = self._new_entity(f"{entity['name']} {version}", label, cand[4], parent=entity["id"])
+            variant = self._new_entity(new_name, label, cand[4], parent=entity["id"])
             entities.setdefault(entity["id"], entity)
         elif variant["label"] != label:
             return cand
-        return (start, j + 1, label, variant) + cand[4:]
+        return (start, end, label, variant) + cand[4:]
 
     def _dataset_context(self, doc: Doc, cands: list[tuple], entities: dict, *, variants: bool) -> list[tuple]:
         """Read the words around DATASET candidates: scheme uses are blanked (label None,
