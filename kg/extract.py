@@ -104,8 +104,7 @@ def _run(nlp, texts: list[str], *, settings: ExtractSettings) -> Iterator[tuple[
     only the plain mention records come back: shipping whole serialised docs back,
     as ``nlp.pipe(n_process=...)`` does, costs more than the extraction itself.
     """
-    # Fields were checked for English one by one; the doc-level guard would only repeat it.
-    disable = [name for name in ("kg_language",) if name in nlp.pipe_names]
+    disable = _skipped_components(nlp)
     if settings.n_process <= 1 or len(texts) < 2 * settings.batch_size:
         for doc in nlp.pipe(texts, batch_size=settings.batch_size, disable=disable):
             yield _doc_result(doc)
@@ -117,7 +116,9 @@ def _run(nlp, texts: list[str], *, settings: ExtractSettings) -> Iterator[tuple[
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     chunks = [texts[i:i + settings.batch_size] for i in range(0, len(texts), settings.batch_size)]
-    with context.Pool(settings.n_process, initializer=_init_worker, initargs=(settings.use_ner,)) as pool:
+    with context.Pool(
+        settings.n_process, initializer=_init_worker, initargs=(settings.use_ner, settings.batch_size)
+    ) as pool:
         for chunk_results in pool.imap(_work_chunk, chunks):
             yield from chunk_results
 
@@ -125,13 +126,18 @@ def _run(nlp, texts: list[str], *, settings: ExtractSettings) -> Iterator[tuple[
 _WORKER_NLP = None
 
 
-def _init_worker(use_ner: bool) -> None:
+def _skipped_components(nlp) -> list[str]:
+    # Fields were checked for English one by one; the doc-level guard would only repeat it.
+    return [name for name in ("kg_language",) if name in nlp.pipe_names]
+
+
+def _init_worker(use_ner: bool, batch_size: int) -> None:
     global _WORKER_NLP
     if _WORKER_NLP is None:  # spawned, not forked: load the pipeline here
         from kg.nlp.pipeline import load_pipeline
 
         nlp = load_pipeline(use_ner=use_ner)
-        _WORKER_NLP = (nlp, [n for n in ("kg_language",) if n in nlp.pipe_names], 256)
+        _WORKER_NLP = (nlp, _skipped_components(nlp), batch_size)
 
 
 def _work_chunk(texts: list[str]) -> list[tuple[list[dict], dict]]:
