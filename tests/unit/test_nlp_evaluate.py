@@ -108,3 +108,14 @@ def test_tdmsci_conventions_join_an_abbreviation_only_right_after_its_long_form(
     gold = _gold(text, "WordNet", "BNC")
     scores = evaluate_records([gold], "tdmsci", nlp=nlp, corpus_conventions=True)
     assert scores["labels"]["DATASET"]["tp"] == 2 and scores["labels"]["DATASET"]["fp"] == 0
+
+
+def test_scierc_conventions_join_a_long_form_with_its_abbreviation_and_scier_stays_exact(nlp):
+    text = "We train a probabilistic context-free grammar (PCFG) on the treebank."
+    gold = _gold(text, "probabilistic context-free grammar (PCFG)", label="Method")
+    exact = evaluate_records([gold], "scierc", nlp=nlp)
+    joined = evaluate_records([gold], "scierc", nlp=nlp, corpus_conventions=True)
+    assert exact["labels"]["Method"]["tp"] == 0
+    assert joined["labels"]["Method"]["tp"] == 1 and joined["labels"]["Method"]["fp"] == 0
+    split = _gold(text, "probabilistic context-free grammar", "PCFG", label="Method")
+    assert evaluate_records([split], "scier", nlp=nlp, corpus_conventions=True)["labels"]["Method"]["tp"] == 2
