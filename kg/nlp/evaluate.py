@@ -39,8 +39,9 @@ for development), and each applies to every name alike:
   A name inside another prediction's extended phrase is part of that one span
   ("WSJ corpus" in "Penn Treebank WSJ corpus") and is not scored on its own.
 - (TDMSci and SciERC) A long form and its abbreviation are one span ("Chinese
-  Treebank (CTB)", "Europarl (ep)", "probabilistic context-free grammar (PCFG)"), where we find two mentions of one entity or, for a lowercase
-  short form the abbreviation detector does not take, the long form alone; the
+  Treebank (CTB)", "Europarl (ep)", "probabilistic context-free grammar (PCFG)"),
+  where we find two mentions of one entity or, for a lowercase short form the
+  abbreviation detector does not take, the long form alone; the
   two, or the long form with a parenthesised short form that abbreviates it
   (Schwartz-Hearst), are scored as that one span.
 """
