@@ -51,8 +51,12 @@ TDMSCI_DEV_EVERY = 7
 
 
 def sha256(path: Path) -> str:
-    """SHA-256 hex digest of a file."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """SHA-256 hex digest of a file, read in blocks (corpora and vectors run to hundreds of MB)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def read_jsonl(path: Path) -> list[dict]:

@@ -83,6 +83,13 @@ def _prf(tp: int, fp: int, fn: int) -> dict:
     return {"p": round(100 * p, 1), "r": round(100 * r, 1), "f": round(100 * f, 1), "tp": tp, "fp": fp, "fn": fn}
 
 
+def predict(nlp, records: list[dict]) -> list[list[tuple[int, int, str]]]:
+    """The ``(start, end, label)`` of each entity ``nlp`` finds in each record's text, as
+    :func:`score` takes them."""
+    docs = nlp.pipe((r["text"] for r in records), batch_size=256)
+    return [[(e.start_char, e.end_char, e.label_) for e in doc.ents] for doc in docs]
+
+
 def dev_sets(gold: Path) -> dict[str, list[dict]]:
     """The dev records per scheme (TDMSci: the held-out slice of train)."""
     sys.path.insert(0, str(Path(__file__).parent))
@@ -117,9 +124,7 @@ def main() -> None:
     nlp = spacy.load(args.model)
     results = {}
     for scheme, records in dev_sets(args.gold).items():
-        docs = nlp.pipe((r["text"] for r in records), batch_size=256)
-        predictions = [[(e.start_char, e.end_char, e.label_) for e in doc.ents] for doc in docs]
-        results[scheme] = score(records, predictions, scheme=scheme)
+        results[scheme] = score(records, predict(nlp, records), scheme=scheme)
     print(format_table(results))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

@@ -15,7 +15,6 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import shutil
 import sys
@@ -36,7 +35,8 @@ def package(model: Path, corpus: Path, *, gold: Path, target: Path = TARGET) -> 
     sys.path.insert(0, str(HERE))
     import functions  # noqa: F401
     import spacy
-    from evaluate_ner import dev_sets, score
+    from convert import sha256
+    from evaluate_ner import dev_sets, predict, score
 
     if target.exists():
         shutil.rmtree(target)
@@ -50,9 +50,7 @@ def package(model: Path, corpus: Path, *, gold: Path, target: Path = TARGET) -> 
     nlp = spacy.load(target)
     results = {}
     for scheme, records in dev_sets(gold).items():
-        docs = nlp.pipe((r["text"] for r in records), batch_size=256)
-        predictions = [[(e.start_char, e.end_char, e.label_) for e in doc.ents] for doc in docs]
-        results[scheme] = score(records, predictions, scheme=scheme)
+        results[scheme] = score(records, predict(nlp, records), scheme=scheme)
     label_scores = {}
     for label, (scheme, gold_label) in CONFIDENCE_FROM.items():
         label_scores[label] = round(results[scheme]["per_label"][gold_label]["p"] / 100, 3)
@@ -61,9 +59,9 @@ def package(model: Path, corpus: Path, *, gold: Path, target: Path = TARGET) -> 
         "labels": list(nlp.get_pipe("ner").labels),
         "label_scores": label_scores,
         "seed": nlp.config.interpolate()["training"]["seed"],
-        "config_sha256": hashlib.sha256((HERE / "ner.cfg").read_bytes()).hexdigest(),
+        "config_sha256": sha256(HERE / "ner.cfg"),
         # The model learnt kg's tokenization; a later tokenizer change calls for retraining.
-        "tokenizer_sha256": hashlib.sha256(TOKENIZER.read_bytes()).hexdigest(),
+        "tokenizer_sha256": sha256(TOKENIZER),
         "data": data,
         "dev": {s: r["overall"] for s, r in results.items()},
         "dev_per_label": {s: r["per_label"] for s, r in results.items()},

@@ -28,7 +28,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from vectors import corpus_files, record_texts, sha256  # noqa: E402
+from convert import sha256  # noqa: E402
+from vectors import corpus_files, record_texts  # noqa: E402
 
 #: Added to ner.cfg for pretraining: spaCy's defaults with the character objective.
 PRETRAINING = """

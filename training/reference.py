@@ -32,7 +32,7 @@ from spacy.tokens import DocBin
 
 sys.path.insert(0, str(Path(__file__).parent))
 from convert import load_gold  # noqa: E402
-from evaluate_ner import score  # noqa: E402
+from evaluate_ner import predict, score  # noqa: E402
 
 #: Gold label -> kg label for the plain systems (every label a scheme scores).
 PLAIN_LABELS: dict[str, dict[str, str]] = {
@@ -76,9 +76,7 @@ def train_reference(corpus: str, *, gold: Path, out: Path, seed: int) -> dict:
                     "--system.seed", str(seed)], check=True)
     model = spacy.load(out / "model" / "model-best")
     records = splits[f"{corpus}/dev"]
-    predictions = [[(e.start_char, e.end_char, e.label_) for e in doc.ents]
-                   for doc in model.pipe(r["text"] for r in records)]
-    result = score(records, predictions, scheme=corpus)
+    result = score(records, predict(model, records), scheme=corpus)
     (out / "scores.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     return result
 

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import hashlib
 import json
 import os
 import subprocess
@@ -37,15 +36,8 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-
-
-def sha256(path: Path) -> str:
-    """SHA-256 hex digest of a file."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+sys.path.insert(0, str(HERE))
+from convert import blank_pipeline, sha256  # noqa: E402
 
 
 def corpus_files(corpus: Path) -> list[Path]:
@@ -74,9 +66,6 @@ def write_tokens(files: list[Path], out: Path) -> int:
 
     Returns the number of tokens written.
     """
-    sys.path.insert(0, str(HERE))
-    from convert import blank_pipeline
-
     nlp = blank_pipeline("kg")
     count = 0
     with out.open("w", encoding="utf-8") as handle:

@@ -17,29 +17,20 @@ times the first ones) and prints the number of docs and spans written.
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
+import sys
 from collections import Counter
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from vectors import corpus_files, record_texts  # noqa: E402
 
 LABELS = {"MODEL": "METHOD", "METHOD": "METHOD", "DATASET": "DATASET", "TASK": "TASK", "METRIC": "METRIC"}
 
 
 def read_abstracts(corpus: Path, *, limit: int) -> list[str]:
     """Title + abstract of the last ``limit`` records of the corpus's JSONL(.gz) files."""
-    files = [corpus] if corpus.is_file() else sorted(
-        p for p in corpus.iterdir() if p.name.endswith((".jsonl", ".jsonl.gz")))
-    texts = []
-    for path in files:
-        opener = gzip.open if path.suffix == ".gz" else open
-        with opener(path, "rt", encoding="utf-8") as handle:
-            for line in handle:
-                if line.strip():
-                    record = json.loads(line)
-                    text = " ".join(t for t in (record.get("title"), record.get("abstract")) if t)
-                    if text:
-                        texts.append(text)
-    return texts[-limit:]
+    return list(record_texts(corpus_files(corpus)))[-limit:]
 
 
 def weak_docs(texts: list[str], *, sources: frozenset[str] = frozenset({"gazetteer"})):
